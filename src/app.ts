@@ -1,0 +1,66 @@
+/**
+ * Builds the HTTP application from explicit dependencies. It does not listen, open the database
+ * or read the environment: `server.ts` does that, and tests build as many apps as they like.
+ */
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+
+import { registerHealthRoutes } from './features/health/health.routes.ts';
+import { installErrorHandlers } from './http/error-handler.ts';
+import { requestIdFor, requestIdHeader } from './http/request-id.ts';
+import { createContextFactory, type AppDeps } from './trpc/context.ts';
+import { describeError } from './trpc/error-contract.ts';
+import { appRouter, type AppRouter } from './trpc/router.ts';
+
+/**
+ * @example
+ * const app = await buildApp({ config, db, logger });
+ * await app.listen({ port: config.PORT, host: config.HOST });
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  // Upcast to Fastify's logger interface so the instance keeps its default generic types.
+  const loggerInstance: FastifyBaseLogger = deps.logger;
+  const app = Fastify({
+    loggerInstance,
+    genReqId: requestIdFor,
+    logController: new LogController({ requestIdLogLabel: 'reqId' }),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // Keep-alive sockets would otherwise hold `close()` open until they time out.
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 5_000 },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(requestIdHeader, request.id);
+  });
+
+  await app.register(helmet);
+  await app.register(cors, {
+    // Only allow-listed origins get CORS headers; credentials (cookies) are allowed for them alone.
+    origin: config.CORS_ORIGINS,
+    credentials: true,
+    exposedHeaders: [requestIdHeader],
+  });
+
+  installErrorHandlers(app);
+  registerHealthRoutes(app, deps.db);
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: createContextFactory(deps),
+      maxBatchSize: config.TRPC_MAX_BATCH_SIZE,
+      onError({ error, path, req }) {
+        if (describeError(error).httpStatus >= 500) {
+          req.log.error({ err: error, path }, 'procedure failed');
+        }
+      },
+    },
+  } satisfies FastifyTRPCPluginOptions<AppRouter>);
+
+  return app;
+}

@@ -1,0 +1,86 @@
+/**
+ * The one way Conduit API fails. Features throw `AppError` with a reason from `errorReasons`;
+ * the tRPC error formatter (and later the REST adapter) map it to a response exactly once.
+ */
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+
+/**
+ * Every stable reason a client can see, with the tRPC code it travels under.
+ * Reasons are part of the public contract: add new ones, never rename or reuse.
+ */
+export const errorReasons = {
+  VALIDATION_ERROR: 'BAD_REQUEST',
+  MALFORMED_REQUEST: 'BAD_REQUEST',
+  BATCH_TOO_LARGE: 'BAD_REQUEST',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_SUPPORTED',
+  PROCEDURE_NOT_FOUND: 'NOT_FOUND',
+  ROUTE_NOT_FOUND: 'NOT_FOUND',
+  NOT_FOUND: 'NOT_FOUND',
+  UNAUTHENTICATED: 'UNAUTHORIZED',
+  INVALID_CREDENTIALS: 'UNAUTHORIZED',
+  SESSION_EXPIRED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  CONFLICT: 'CONFLICT',
+  EMAIL_TAKEN: 'CONFLICT',
+  USERNAME_TAKEN: 'CONFLICT',
+  RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  TIMEOUT: 'TIMEOUT',
+  UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+} as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
+
+export type ErrorReason = keyof typeof errorReasons;
+
+export interface AppErrorOptions {
+  /** Extra, client-safe facts (e.g. `{ field: 'email' }`). Never secrets or SQL. */
+  details?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+/**
+ * An expected failure with a stable reason. It is a `TRPCError`, so procedures can simply throw it.
+ *
+ * @example
+ * throw new AppError('EMAIL_TAKEN', 'That email is already registered', { details: { field: 'email' } });
+ */
+export class AppError extends TRPCError {
+  readonly reason: ErrorReason;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(reason: ErrorReason, message: string, options: AppErrorOptions = {}) {
+    super({ code: errorReasons[reason], message, cause: options.cause });
+    this.name = 'AppError';
+    this.reason = reason;
+    this.details = options.details;
+  }
+}
+
+/** SQLSTATE classes/codes that mean "the database is not there right now", not "your query is wrong". */
+const unavailableSqlStates = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
+const unavailableNodeCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** True when `error` (or one of its causes) says the database cannot be reached right now. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (typeof code === 'string' && (unavailableSqlStates.has(code) || unavailableNodeCodes.has(code))) {
+      return true;
+    }
+    // pg's own messages for a pool that cannot connect or a connection that died mid-query.
+    if (/timeout exceeded when trying to connect|Connection terminated/i.test(current.message)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+/** True when a query was cancelled by `statement_timeout`. */
+export function isStatementTimeout(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    if ((current as Error & { code?: unknown }).code === '57014') return true;
+    current = current.cause;
+  }
+  return false;
+}

@@ -1,0 +1,52 @@
+/**
+ * Process entry: config → database → app → listen, and a graceful shutdown on SIGTERM/SIGINT
+ * (stop accepting, finish in-flight requests within SHUTDOWN_TIMEOUT_MS, close the pool, stop
+ * the embedded database, exit 0).
+ */
+import closeWithGrace from 'close-with-grace';
+
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createDatabase } from './db/database.ts';
+import { migrateToLatest } from './db/migrator.ts';
+import { locateDatabase } from './db/open-database.ts';
+import { createLogger } from './lib/logger.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+
+  const logger = createLogger(config);
+  const startedAt = performance.now();
+  const location = await locateDatabase(config, logger);
+  const { db } = createDatabase(config, location.connectionString, logger);
+  if (config.MIGRATE_ON_START) {
+    const applied = await migrateToLatest(db);
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  }
+
+  const app = await buildApp({ config, db, logger });
+  closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after an unexpected error');
+    else logger.info({ signal }, 'shutting down');
+    await app.close();
+    await db.destroy();
+    await location.stop();
+  });
+
+  await app.listen({ port: config.PORT, host: config.HOST });
+  logger.info(
+    { embeddedDatabase: location.isEmbedded, startupMs: Math.round(performance.now() - startedAt) },
+    'Conduit API ready',
+  );
+}
+
+await main();

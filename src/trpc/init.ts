@@ -1,0 +1,36 @@
+/**
+ * The tRPC instance: superjson on the wire, and the error formatter that applies the public
+ * error contract (see error-contract.ts) to every failure, including tRPC's own.
+ */
+import { initTRPC } from '@trpc/server';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
+import superjson from 'superjson';
+
+import type { Context } from './context.ts';
+import { describeError } from './error-contract.ts';
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error, ctx }) {
+    const contract = describeError(error);
+    return {
+      code: TRPC_ERROR_CODES_BY_KEY[contract.code],
+      message: contract.message,
+      data: {
+        code: contract.code,
+        httpStatus: contract.httpStatus,
+        reason: contract.reason,
+        path: shape.data.path,
+        requestId: ctx?.request.id,
+        // Present only when there is something to say; deliberately no `stack`, ever.
+        ...(contract.issues && { issues: contract.issues }),
+        ...(contract.details && { details: contract.details }),
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const middleware = t.middleware;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure;

@@ -1,0 +1,80 @@
+/**
+ * An in-process Conduit API on an ephemeral port over its own database, with a real
+ * `@trpc/client` pointed at it — the way every client talks to the server.
+ */
+import { Writable } from 'node:stream';
+
+import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
+import type { FastifyInstance } from 'fastify';
+import superjson from 'superjson';
+
+import { buildApp } from '../../src/app.ts';
+import type { AppRouter } from '../../src/client.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createDatabase, type Database } from '../../src/db/database.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
+
+export interface TestServer {
+  baseUrl: string;
+  app: FastifyInstance;
+  db: Database;
+  config: Config;
+  database: TestDatabase;
+  /** Every log line the server wrote, parsed. */
+  logs: Array<Record<string, unknown>>;
+  /** A batching tRPC client (like a browser app's). */
+  api: ReturnType<typeof createApiClient>;
+  close(): Promise<void>;
+}
+
+export function createApiClient(baseUrl: string, headers: Record<string, string> = {}) {
+  return createTRPCClient<AppRouter>({
+    links: [httpBatchLink({ url: `${baseUrl}/trpc`, transformer: superjson, headers })],
+  });
+}
+
+export function createUnbatchedApiClient(baseUrl: string, headers: Record<string, string> = {}) {
+  return createTRPCClient<AppRouter>({ links: [httpLink({ url: `${baseUrl}/trpc`, transformer: superjson, headers })] });
+}
+
+/**
+ * @example
+ * let server: TestServer;
+ * beforeAll(async () => { server = await startTestServer(); });
+ * afterAll(() => server.close());
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: database.url, ...env });
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      callback();
+    },
+  });
+  const logger = createLogger(config, sink);
+  const { db } = createDatabase(config, database.url, logger);
+  const app = await buildApp({ config, db, logger });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (typeof address !== 'object' || address === null) throw new Error('server has no address');
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  return {
+    baseUrl,
+    app,
+    db,
+    config,
+    database,
+    logs,
+    api: createApiClient(baseUrl),
+    async close() {
+      await app.close();
+      await db.destroy();
+      await database.drop();
+    },
+  };
+}
