@@ -7,6 +7,7 @@ import helmet from '@fastify/helmet';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 
+import { createLucia } from './features/auth/lucia.ts';
 import { registerHealthRoutes } from './features/health/health.routes.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { requestIdFor, requestIdHeader } from './http/request-id.ts';
@@ -52,7 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
-      createContext: createContextFactory(deps),
+      createContext: createContextFactory(deps, createLucia(deps.db, config)),
       maxBatchSize: config.TRPC_MAX_BATCH_SIZE,
       onError({ error, path, req }) {
         if (describeError(error).httpStatus >= 500) {

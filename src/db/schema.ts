@@ -11,6 +11,16 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface Sessions {
+  createdAt: Generated<Timestamp>;
+  expiresAt: Timestamp;
+  id: string;
+  ip: string | null;
+  lastUsedAt: Generated<Timestamp>;
+  userAgent: string | null;
+  userId: string;
+}
+
 export interface Users {
   bio: Generated<string>;
   createdAt: Generated<Timestamp>;
@@ -27,5 +37,6 @@ export interface Users {
 }
 
 export interface DB {
+  sessions: Sessions;
   users: Users;
 }

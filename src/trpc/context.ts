@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
+import { authenticate, type Authentication } from '../features/auth/authenticate.ts';
+import type { AppLucia } from '../features/auth/lucia.ts';
 
 /** Long-lived dependencies the app is built from (`buildApp(deps)`). */
 export interface AppDeps {
@@ -26,22 +28,44 @@ export interface RequestMeta {
   headers: IncomingHttpHeaders;
 }
 
+/** How a procedure hands a session to the caller; the transport decides the mechanics (cookie). */
+export interface SessionCookieWriter {
+  issue(token: string): void;
+  clear(): void;
+}
+
 export interface Context extends AppDeps {
   request: RequestMeta;
   /** The request-scoped logger: every line carries the request id. */
   log: FastifyBaseLogger;
+  lucia: AppLucia;
+  /** Who is calling, resolved once per HTTP request; null when anonymous. */
+  auth: Authentication | null;
+  sessionCookie: SessionCookieWriter;
 }
 
 /**
  * Builds the tRPC context factory for the Fastify adapter.
  *
  * @example
- * app.register(fastifyTRPCPlugin, { trpcOptions: { router: appRouter, createContext: createContextFactory(deps) } });
+ * app.register(fastifyTRPCPlugin, { trpcOptions: { router: appRouter, createContext: createContextFactory(deps, lucia) } });
  */
-export function createContextFactory(deps: AppDeps) {
-  return ({ req }: CreateFastifyContextOptions): Context => ({
-    ...deps,
-    log: req.log,
-    request: { id: req.id, ip: req.ip, userAgent: req.headers['user-agent'], headers: req.headers },
-  });
+export function createContextFactory(deps: AppDeps, lucia: AppLucia) {
+  return async ({ req, res }: CreateFastifyContextOptions): Promise<Context> => {
+    const sessionCookie: SessionCookieWriter = {
+      issue: (token) => void res.header('set-cookie', lucia.createSessionCookie(token).serialize()),
+      clear: () => void res.header('set-cookie', lucia.createBlankSessionCookie().serialize()),
+    };
+    const auth = await authenticate({ db: deps.db, lucia }, req.headers);
+    // lucia extended the session (sliding expiry): refresh the cookie's expiry too.
+    if (auth?.via === 'cookie' && auth.session.fresh) sessionCookie.issue(auth.token);
+    return {
+      ...deps,
+      log: req.log,
+      lucia,
+      auth,
+      sessionCookie,
+      request: { id: req.id, ip: req.ip, userAgent: req.headers['user-agent'], headers: req.headers },
+    };
+  };
 }

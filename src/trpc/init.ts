@@ -9,7 +9,7 @@ import superjson from 'superjson';
 import type { Context } from './context.ts';
 import { describeError } from './error-contract.ts';
 
-const t = initTRPC.context<Context>().create({
+export const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error, ctx }) {
     const contract = describeError(error);
@@ -31,6 +31,4 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
-export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;

@@ -1,7 +1,8 @@
 /** `health.ping`: a typed round-trip check clients use to verify they can reach the API. */
 import { z } from 'zod';
 
-import { publicProcedure, router } from '../../trpc/init.ts';
+import { router } from '../../trpc/init.ts';
+import { publicProcedure } from '../../trpc/procedures.ts';
 
 export const pingInput = z
   .object({ echo: z.string().max(200).optional() })

@@ -1,0 +1,48 @@
+/**
+ * The procedure builders every feature router picks from. Authentication, scopes, roles and
+ * CSRF are decided here, as middleware, never with ad hoc checks inside procedures.
+ */
+import { readCredential } from '../features/auth/authenticate.ts';
+import { isCrossSiteMutation } from '../features/auth/csrf.ts';
+import { AppError } from '../lib/errors.ts';
+import { t } from './init.ts';
+
+type Role = 'user' | 'moderator' | 'admin';
+
+/** Anyone may call; cookie-authenticated mutations must come from a trusted origin. */
+export const publicProcedure = t.procedure.use(({ ctx, type, next }) => {
+  // A stale or forged session cookie still counts as a cookie: login CSRF is refused too.
+  const credentialVia = readCredential(ctx.request.headers, ctx.lucia)?.via ?? null;
+  if (type === 'mutation' && isCrossSiteMutation(ctx.request.headers, ctx.config.CORS_ORIGINS, credentialVia)) {
+    throw new AppError('CSRF_REJECTED', 'Cross-site request refused: the Origin is not allowed');
+  }
+  return next();
+});
+
+/** Signed-in callers only; `ctx.user` is non-null. Mutations need the `write` scope and an active account. */
+export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
+  const { auth } = ctx;
+  if (!auth) throw new AppError('UNAUTHENTICATED', 'Sign in to do this');
+  if (type === 'mutation' && !auth.scopes.has('write')) {
+    throw new AppError('INSUFFICIENT_SCOPE', 'This token is read-only');
+  }
+  if (type === 'mutation' && auth.user.suspendedAt) {
+    throw new AppError('ACCOUNT_SUSPENDED', 'This account is suspended');
+  }
+  return next({ ctx: { auth, user: auth.user } });
+});
+
+/**
+ * Signed-in callers holding one of `roles`.
+ *
+ * @example export const adminProcedure = roleProcedure('admin');
+ */
+export function roleProcedure(...roles: [Role, ...Role[]]) {
+  return authedProcedure.use(({ ctx, next }) => {
+    if (!roles.includes(ctx.user.role)) throw new AppError('FORBIDDEN', `Requires role: ${roles.join(' or ')}`);
+    return next();
+  });
+}
+
+export const moderatorProcedure = roleProcedure('moderator', 'admin');
+export const adminProcedure = roleProcedure('admin');
