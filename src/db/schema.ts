@@ -9,7 +9,34 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>;
+
+export type Json = JsonValue;
+
+export type JsonArray = JsonValue[];
+
+export type JsonObject = {
+  [x: string]: JsonValue | undefined;
+};
+
+export type JsonPrimitive = boolean | number | string | null;
+
+export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface AuditLog {
+  action: string;
+  actorId: string | null;
+  createdAt: Generated<Timestamp>;
+  id: Generated<Int8>;
+  ip: string | null;
+  metadata: Generated<Json>;
+  requestId: string | null;
+  targetId: string | null;
+  targetType: string | null;
+  userAgent: string | null;
+}
 
 export interface Sessions {
   createdAt: Generated<Timestamp>;
@@ -37,6 +64,7 @@ export interface Users {
 }
 
 export interface DB {
+  auditLog: AuditLog;
   sessions: Sessions;
   users: Users;
 }
