@@ -11,6 +11,8 @@ import { createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { locateDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
+// Jobs and email
+import { installJobQueueSchema } from './jobs/job-queue-schema.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
   if (config.MIGRATE_ON_START) {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    await installJobQueueSchema(location.connectionString, logger);
   }
 
   const app = await buildApp({ config, db, logger });

@@ -38,6 +38,17 @@ export interface AuditLog {
   userAgent: string | null;
 }
 
+export interface SentEmails {
+  createdAt: Generated<Timestamp>;
+  idempotencyKey: string;
+  messageId: string;
+  recipient: string;
+  sentAt: Generated<Timestamp>;
+  subject: string;
+  transport: string;
+  updatedAt: Generated<Timestamp>;
+}
+
 export interface Sessions {
   createdAt: Generated<Timestamp>;
   expiresAt: Timestamp;
@@ -65,6 +76,7 @@ export interface Users {
 
 export interface DB {
   auditLog: AuditLog;
+  sentEmails: SentEmails;
   sessions: Sessions;
   users: Users;
 }
