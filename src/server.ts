@@ -13,6 +13,7 @@ import { locateDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
 // Jobs and email
 import { installJobQueueSchema } from './jobs/job-queue-schema.ts';
+import { startJobRunner } from './jobs/job-runner.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -36,7 +37,10 @@ async function main(): Promise<void> {
     await installJobQueueSchema(location.connectionString, logger);
   }
 
-  const app = await buildApp({ config, db, logger });
+  const jobs = config.JOBS_IN_PROCESS
+    ? await startJobRunner({ config, db, logger, connectionString: location.connectionString })
+    : undefined;
+  const app = await buildApp({ config, db, logger, jobs });
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');
