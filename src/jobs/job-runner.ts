@@ -4,6 +4,7 @@
  * queue when they cannot), then the mailer closes.
  */
 import { run, type WorkerEvents } from 'graphile-worker';
+import pg from 'pg';
 import type { Logger } from 'pino';
 
 import type { Config } from '../config.ts';
@@ -35,9 +36,15 @@ export interface JobRunnerDeps {
  */
 export async function startJobRunner({ config, db, logger, connectionString }: JobRunnerDeps): Promise<JobRunner> {
   const mailer = createMailer(config, logger);
+  // Our own pool (not graphile-worker's) so we can log idle-connection errors instead of
+  // crashing, and know it is fully closed when stop() resolves.
+  const pool = new pg.Pool({ connectionString, max: config.JOBS_CONCURRENCY + 2, application_name: 'conduit-jobs' });
+  const logConnectionError = (error: Error) => logger.warn({ error: error.message }, 'job queue connection failed');
+  pool.on('error', logConnectionError);
+  // A checked-out client (graphile-worker's LISTEN connection) reports errors on itself, not the pool.
+  pool.on('connect', (client) => client.on('error', logConnectionError));
   const runner = await run({
-    connectionString,
-    maxPoolSize: config.JOBS_CONCURRENCY + 2,
+    pgPool: pool,
     concurrency: config.JOBS_CONCURRENCY,
     pollInterval: config.JOBS_POLL_INTERVAL_MS,
     // The process owner (server.ts / worker-cli.ts) handles signals and calls stop().
@@ -49,7 +56,10 @@ export async function startJobRunner({ config, db, logger, connectionString }: J
   return {
     events: runner.events,
     stop() {
-      stopping ??= runner.stop().finally(() => mailer.close());
+      stopping ??= runner.stop().finally(async () => {
+        mailer.close();
+        await pool.end();
+      });
       return stopping;
     },
   };
