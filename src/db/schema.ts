@@ -38,6 +38,15 @@ export interface AuditLog {
   userAgent: string | null;
 }
 
+export interface JobWorkerInstances {
+  createdAt: Generated<Timestamp>;
+  hostname: string;
+  instanceId: string;
+  pid: number;
+  updatedAt: Generated<Timestamp>;
+  workerIds: Generated<string[]>;
+}
+
 export interface SentEmails {
   createdAt: Generated<Timestamp>;
   idempotencyKey: string;
@@ -76,6 +85,7 @@ export interface Users {
 
 export interface DB {
   auditLog: AuditLog;
+  jobWorkerInstances: JobWorkerInstances;
   sentEmails: SentEmails;
   sessions: Sessions;
   users: Users;

@@ -27,6 +27,8 @@ export interface SmtpSink {
   waitForMessage(predicate: (email: ReceivedEmail) => boolean, timeoutMs?: number): Promise<ReceivedEmail>;
   /** From now on, delivery attempts are left unanswered; resolves when the next one arrives. */
   holdNextDelivery(timeoutMs?: number): Promise<void>;
+  /** Answers delivery attempts normally again (after `holdNextDelivery`). */
+  acceptDeliveries(): void;
   /** Stops listening (connections are refused) until `start()`. */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -125,6 +127,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     async holdNextDelivery(timeoutMs = 15_000) {
       isHolding = true;
       await once(arrivals, 'held', { signal: AbortSignal.timeout(timeoutMs) });
+    },
+    acceptDeliveries() {
+      isHolding = false;
     },
     stop: closeServer,
     async start() {
