@@ -52,6 +52,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      disableReverseLookup: true,
       // Held connections must not keep close() waiting for its 30 s default.
       closeTimeout: 200,
       onMailFrom(_address, _session, callback) {
