@@ -40,19 +40,30 @@ export interface JobRunnerDeps {
 export async function startJobRunner({ config, db, logger, connectionString }: JobRunnerDeps): Promise<JobRunner> {
   const mailer = createMailer(config, logger);
   // Our own pool (not graphile-worker's) so we can log idle-connection errors instead of
-  // crashing, and know it is fully closed when stop() resolves.
-  // Workers + graphile-worker's LISTEN connection + the liveness lock.
+  // crashing, and know it is fully closed when stop() resolves. Sized for the workers,
+  // graphile-worker's LISTEN connection and the liveness lock.
   const pool = new pg.Pool({ connectionString, max: config.JOBS_CONCURRENCY + 3, application_name: 'conduit-jobs' });
   const logConnectionError = (error: Error) => logger.warn({ error: error.message }, 'job queue connection failed');
   pool.on('error', logConnectionError);
   // A checked-out client (graphile-worker's LISTEN connection) reports errors on itself, not the pool.
   pool.on('connect', (client) => client.on('error', logConnectionError));
-  const instance = await registerWorkerInstance(db, pool);
+  const instance = await registerWorkerInstance(db, pool).catch(async (error: unknown) => {
+    await pool.end();
+    throw error;
+  });
+  const releaseEverything = async () => {
+    mailer.close();
+    await instance.release();
+    await pool.end();
+  };
   const recoverCrashedWorkers = async () => {
     const unlocked = await releaseJobsOfCrashedWorkers(db);
     if (unlocked > 0) logger.warn({ workers: unlocked }, 'released the jobs of crashed job workers');
   };
-  await recoverCrashedWorkers();
+  await recoverCrashedWorkers().catch(async (error: unknown) => {
+    await releaseEverything();
+    throw error;
+  });
   const crashCheck = setInterval(() => {
     recoverCrashedWorkers().catch((error: unknown) => logger.warn({ err: error }, 'checking for crashed job workers failed'));
   }, config.JOBS_CRASH_CHECK_INTERVAL_MS);
@@ -75,17 +86,17 @@ export async function startJobRunner({ config, db, logger, connectionString }: J
     logger: graphileLoggerFor(logger),
     parsedCronItems: [], // no cron jobs (and no crontab file to look for)
     taskList: { [sendEmailTaskName]: createSendEmailTask({ db, mailer, config }) },
+  }).catch(async (error: unknown) => {
+    clearInterval(crashCheck);
+    await releaseEverything();
+    throw error;
   });
   let stopping: Promise<void> | undefined;
   return {
     events: runner.events,
     stop() {
       clearInterval(crashCheck);
-      stopping ??= runner.stop().finally(async () => {
-        mailer.close();
-        await instance.release();
-        await pool.end();
-      });
+      stopping ??= runner.stop().finally(releaseEverything);
       return stopping;
     },
   };
