@@ -38,6 +38,26 @@ export interface AuditLog {
   userAgent: string | null;
 }
 
+export interface JobWorkerInstances {
+  createdAt: Generated<Timestamp>;
+  hostname: string;
+  instanceId: string;
+  pid: number;
+  updatedAt: Generated<Timestamp>;
+  workerIds: Generated<string[]>;
+}
+
+export interface SentEmails {
+  createdAt: Generated<Timestamp>;
+  idempotencyKey: string;
+  messageId: string;
+  recipient: string;
+  sentAt: Generated<Timestamp>;
+  subject: string;
+  transport: string;
+  updatedAt: Generated<Timestamp>;
+}
+
 export interface Sessions {
   createdAt: Generated<Timestamp>;
   expiresAt: Timestamp;
@@ -65,6 +85,8 @@ export interface Users {
 
 export interface DB {
   auditLog: AuditLog;
+  jobWorkerInstances: JobWorkerInstances;
+  sentEmails: SentEmails;
   sessions: Sessions;
   users: Users;
 }
