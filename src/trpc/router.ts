@@ -6,6 +6,7 @@ import { articlesRouter } from '../features/articles/articles.router.ts';
 import { commentsRouter } from '../features/comments/comments.router.ts';
 import { tagsRouter } from '../features/tags/tags.router.ts';
 import { usersRouter } from '../features/users/users.router.ts';
+import { adminRouter } from '../features/admin/admin.router.ts';
 import { profilesRouter } from '../features/profiles/profiles.router.ts';
 import { router } from './init.ts';
 
@@ -18,6 +19,7 @@ export const appRouter = router({
   comments: commentsRouter,
   tags: tagsRouter,
   users: usersRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;
