@@ -55,6 +55,10 @@ export const configSchema = z.object({
   SMTP_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(1_000).default(5),
   SMTP_BREAKER_HALF_OPEN_AFTER_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   DEV_MAILBOX_DIR: z.string().min(1).default('.data/mailbox'),
+  // domain: tags.popular may be this stale; a new article's tags show up within it.
+  POPULAR_TAGS_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  // domain: `npm start` seeds demo data into a new, empty embedded database.
+  SEED_DEMO_DATA: booleanFromString.default(true),
 });
 
 export type Config = z.infer<typeof configSchema>;
