@@ -38,6 +38,43 @@ export interface AuditLog {
   userAgent: string | null;
 }
 
+export interface EmailVerificationCodes {
+  codeHash: string;
+  createdAt: Generated<Timestamp>;
+  email: string;
+  expiresAt: Timestamp;
+  failedAttempts: Generated<number>;
+  userId: string;
+}
+
+export interface LoginChallenges {
+  createdAt: Generated<Timestamp>;
+  expiresAt: Timestamp;
+  failedAttempts: Generated<number>;
+  id: string;
+  userId: string;
+}
+
+export interface PasswordResetTokens {
+  createdAt: Generated<Timestamp>;
+  expiresAt: Timestamp;
+  id: Generated<string>;
+  tokenHash: string;
+  usedAt: Timestamp | null;
+  userId: string;
+}
+
+export interface PersonalAccessTokens {
+  createdAt: Generated<Timestamp>;
+  expiresAt: Timestamp | null;
+  id: Generated<string>;
+  lastUsedAt: Timestamp | null;
+  name: string;
+  scopes: string[];
+  tokenHash: string;
+  userId: string;
+}
+
 export interface Sessions {
   createdAt: Generated<Timestamp>;
   expiresAt: Timestamp;
@@ -45,6 +82,23 @@ export interface Sessions {
   ip: string | null;
   lastUsedAt: Generated<Timestamp>;
   userAgent: string | null;
+  userId: string;
+}
+
+export interface TwoFactorCredentials {
+  createdAt: Generated<Timestamp>;
+  enabledAt: Timestamp | null;
+  lastUsedStep: Int8 | null;
+  secret: string;
+  updatedAt: Generated<Timestamp>;
+  userId: string;
+}
+
+export interface TwoFactorRecoveryCodes {
+  codeHash: string;
+  createdAt: Generated<Timestamp>;
+  id: Generated<string>;
+  usedAt: Timestamp | null;
   userId: string;
 }
 
@@ -65,6 +119,12 @@ export interface Users {
 
 export interface DB {
   auditLog: AuditLog;
+  emailVerificationCodes: EmailVerificationCodes;
+  loginChallenges: LoginChallenges;
+  passwordResetTokens: PasswordResetTokens;
+  personalAccessTokens: PersonalAccessTokens;
   sessions: Sessions;
+  twoFactorCredentials: TwoFactorCredentials;
+  twoFactorRecoveryCodes: TwoFactorRecoveryCodes;
   users: Users;
 }
