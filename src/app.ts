@@ -11,6 +11,7 @@ import { createLucia } from './features/auth/lucia.ts';
 import { registerHealthRoutes } from './features/health/health.routes.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { requestIdFor, requestIdHeader } from './http/request-id.ts';
+import { registerDevMailboxRoutes } from './jobs/dev-mailbox.routes.ts';
 import { createContextFactory, type AppDeps } from './trpc/context.ts';
 import { describeError, retryAfterSecondsOf } from './trpc/error-contract.ts';
 import { appRouter, type AppRouter } from './trpc/router.ts';
@@ -48,6 +49,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   installErrorHandlers(app);
   registerHealthRoutes(app, deps.db);
+  // Jobs and email: the development mailbox (not in production), and the worker stops with the app.
+  registerDevMailboxRoutes(app, config);
+  const { jobs } = deps;
+  if (jobs) app.addHook('onClose', () => jobs.stop());
 
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',

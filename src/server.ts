@@ -11,6 +11,9 @@ import { createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { locateDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
+// Jobs and email
+import { installJobQueueSchema } from './jobs/job-queue-schema.ts';
+import { startJobRunner } from './jobs/job-runner.ts';
 // Accounts and security
 import { createLoginThrottle } from './features/auth/login-throttle.ts';
 
@@ -33,10 +36,14 @@ async function main(): Promise<void> {
   if (config.MIGRATE_ON_START) {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    await installJobQueueSchema(location.connectionString, logger);
   }
 
+  const jobs = config.JOBS_IN_PROCESS
+    ? await startJobRunner({ config, db, logger, connectionString: location.connectionString })
+    : undefined;
   const loginThrottle = createLoginThrottle(config);
-  const app = await buildApp({ config, db, logger, loginThrottle });
+  const app = await buildApp({ config, db, logger, jobs, loginThrottle });
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');

@@ -13,12 +13,15 @@ import type { Database } from '../db/database.ts';
 import { authenticate, type Authentication } from '../features/auth/authenticate.ts';
 import type { AppLucia } from '../features/auth/lucia.ts';
 import type { LoginThrottle } from '../features/auth/login-throttle.ts';
+import type { JobRunner } from '../jobs/job-runner.ts';
 
 /** Long-lived dependencies the app is built from (`buildApp(deps)`). */
 export interface AppDeps {
   config: Config;
   db: Database;
   logger: Logger;
+  /** The in-process job worker (JOBS_IN_PROCESS); the app stops it on close. */
+  jobs?: JobRunner | undefined;
   // Accounts and security: failed sign-ins per account and per IP (Redis or memory).
   loginThrottle: LoginThrottle;
 }
