@@ -22,8 +22,9 @@ export interface AppDeps {
   logger: Logger;
   /** The in-process job worker (JOBS_IN_PROCESS); the app stops it on close. */
   jobs?: JobRunner | undefined;
-  // Accounts and security: failed sign-ins per account and per IP (Redis or memory).
-  loginThrottle: LoginThrottle;
+  // Accounts and security: failed sign-ins per account and per IP (Redis or memory); when
+  // absent, buildApp makes one from the config.
+  loginThrottle?: LoginThrottle | undefined;
 }
 
 /** The transport-neutral facts about the caller's request. */
@@ -41,6 +42,7 @@ export interface SessionCookieWriter {
 }
 
 export interface Context extends AppDeps {
+  loginThrottle: LoginThrottle;
   request: RequestMeta;
   /** The request-scoped logger: every line carries the request id. */
   log: FastifyBaseLogger;
@@ -56,7 +58,7 @@ export interface Context extends AppDeps {
  * @example
  * app.register(fastifyTRPCPlugin, { trpcOptions: { router: appRouter, createContext: createContextFactory(deps, lucia) } });
  */
-export function createContextFactory(deps: AppDeps, lucia: AppLucia) {
+export function createContextFactory(deps: AppDeps & { loginThrottle: LoginThrottle }, lucia: AppLucia) {
   return async ({ req, res }: CreateFastifyContextOptions): Promise<Context> => {
     const sessionCookie: SessionCookieWriter = {
       issue: (token) => void res.header('set-cookie', lucia.createSessionCookie(token).serialize()),
