@@ -41,6 +41,8 @@ export const configSchema = z.object({
   JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   /** Fallback polling for scheduled and retried jobs; new jobs arrive through LISTEN/NOTIFY. */
   JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
+  /** How often a worker looks for crashed workers' jobs to release (also done on start). */
+  JOBS_CRASH_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** Unset: the development transport logs each message and keeps it in DEV_MAILBOX_DIR. */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).max(320).default('Conduit <no-reply@conduit.localhost>'),

@@ -47,6 +47,15 @@ export interface EmailVerificationCodes {
   userId: string;
 }
 
+export interface JobWorkerInstances {
+  createdAt: Generated<Timestamp>;
+  hostname: string;
+  instanceId: string;
+  pid: number;
+  updatedAt: Generated<Timestamp>;
+  workerIds: Generated<string[]>;
+}
+
 export interface LoginChallenges {
   createdAt: Generated<Timestamp>;
   expiresAt: Timestamp;
@@ -131,6 +140,7 @@ export interface Users {
 export interface DB {
   auditLog: AuditLog;
   emailVerificationCodes: EmailVerificationCodes;
+  jobWorkerInstances: JobWorkerInstances;
   loginChallenges: LoginChallenges;
   passwordResetTokens: PasswordResetTokens;
   personalAccessTokens: PersonalAccessTokens;

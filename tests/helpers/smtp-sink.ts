@@ -27,6 +27,8 @@ export interface SmtpSink {
   waitForMessage(predicate: (email: ReceivedEmail) => boolean, timeoutMs?: number): Promise<ReceivedEmail>;
   /** From now on, delivery attempts are left unanswered; resolves when the next one arrives. */
   holdNextDelivery(timeoutMs?: number): Promise<void>;
+  /** Answers delivery attempts normally again (after `holdNextDelivery`). */
+  acceptDeliveries(): void;
   /** Stops listening (connections are refused) until `start()`. */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -50,6 +52,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      disableReverseLookup: true,
       // Held connections must not keep close() waiting for its 30 s default.
       closeTimeout: 200,
       onMailFrom(_address, _session, callback) {
@@ -125,6 +128,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     async holdNextDelivery(timeoutMs = 15_000) {
       isHolding = true;
       await once(arrivals, 'held', { signal: AbortSignal.timeout(timeoutMs) });
+    },
+    acceptDeliveries() {
+      isHolding = false;
     },
     stop: closeServer,
     async start() {
