@@ -56,7 +56,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (jobs) app.addHook('onClose', () => jobs.stop());
 
   // Accounts and security: a caller that brings no login throttle gets one for this app.
-  const loginThrottle = deps.loginThrottle ?? createLoginThrottle(config);
+  const loginThrottle = deps.loginThrottle ?? createLoginThrottle(config, deps.logger);
   if (!deps.loginThrottle) app.addHook('onClose', () => loginThrottle.close());
 
   await app.register(fastifyTRPCPlugin, {

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const jobs = config.JOBS_IN_PROCESS
     ? await startJobRunner({ config, db, logger, connectionString: location.connectionString })
     : undefined;
-  const loginThrottle = createLoginThrottle(config);
+  const loginThrottle = createLoginThrottle(config, logger);
   const app = await buildApp({ config, db, logger, jobs, loginThrottle });
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an unexpected error');

@@ -85,7 +85,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const jobs = config.JOBS_IN_PROCESS
     ? await startJobRunner({ config, db, logger, connectionString: database.url })
     : undefined;
-  const loginThrottle = createLoginThrottle(config);
+  const loginThrottle = createLoginThrottle(config, logger);
   const app = await buildApp({ config, db, logger, jobs, loginThrottle });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
