@@ -7,13 +7,14 @@ import helmet from '@fastify/helmet';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 
+import { createLoginThrottle } from './features/auth/login-throttle.ts';
 import { createLucia } from './features/auth/lucia.ts';
 import { registerHealthRoutes } from './features/health/health.routes.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { requestIdFor, requestIdHeader } from './http/request-id.ts';
 import { registerDevMailboxRoutes } from './jobs/dev-mailbox.routes.ts';
 import { createContextFactory, type AppDeps } from './trpc/context.ts';
-import { describeError } from './trpc/error-contract.ts';
+import { describeError, retryAfterSecondsOf } from './trpc/error-contract.ts';
 import { appRouter, type AppRouter } from './trpc/router.ts';
 
 /**
@@ -66,12 +67,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { jobs } = deps;
   if (jobs) app.addHook('onClose', () => jobs.stop());
 
+  // Accounts and security: a caller that brings no login throttle gets one for this app.
+  const loginThrottle = deps.loginThrottle ?? createLoginThrottle(config, deps.logger);
+  if (!deps.loginThrottle) app.addHook('onClose', () => loginThrottle.close());
+
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
-      createContext: createContextFactory(deps, createLucia(deps.db, config)),
+      createContext: createContextFactory({ ...deps, loginThrottle }, createLucia(deps.db, config)),
       maxBatchSize: config.TRPC_MAX_BATCH_SIZE,
+      // Accounts and security: a RATE_LIMITED error says when to come back (`Retry-After`).
+      responseMeta({ errors }) {
+        const retryAfter = Math.max(0, ...errors.map((error) => retryAfterSecondsOf(error)));
+        return retryAfter > 0 ? { headers: new Headers({ 'retry-after': String(retryAfter) }) } : {};
+      },
       onError({ error, path, req }) {
         if (describeError(error).httpStatus >= 500) {
           req.log.error({ err: error, path }, 'procedure failed');

@@ -73,6 +73,15 @@ export interface Comments {
   updatedAt: Generated<Timestamp>;
 }
 
+export interface EmailVerificationCodes {
+  codeHash: string;
+  createdAt: Generated<Timestamp>;
+  email: string;
+  expiresAt: Timestamp;
+  failedAttempts: Generated<number>;
+  userId: string;
+}
+
 export interface Favorites {
   articleId: string;
   createdAt: Generated<Timestamp>;
@@ -92,6 +101,34 @@ export interface JobWorkerInstances {
   pid: number;
   updatedAt: Generated<Timestamp>;
   workerIds: Generated<string[]>;
+}
+
+export interface LoginChallenges {
+  createdAt: Generated<Timestamp>;
+  expiresAt: Timestamp;
+  failedAttempts: Generated<number>;
+  id: string;
+  userId: string;
+}
+
+export interface PasswordResetTokens {
+  createdAt: Generated<Timestamp>;
+  expiresAt: Timestamp;
+  id: Generated<string>;
+  tokenHash: string;
+  usedAt: Timestamp | null;
+  userId: string;
+}
+
+export interface PersonalAccessTokens {
+  createdAt: Generated<Timestamp>;
+  expiresAt: Timestamp | null;
+  id: Generated<string>;
+  lastUsedAt: Timestamp | null;
+  name: string;
+  scopes: string[];
+  tokenHash: string;
+  userId: string;
 }
 
 export interface SentEmails {
@@ -121,6 +158,23 @@ export interface Tags {
   name: string;
 }
 
+export interface TwoFactorCredentials {
+  createdAt: Generated<Timestamp>;
+  enabledAt: Timestamp | null;
+  lastUsedStep: Int8 | null;
+  secret: string;
+  updatedAt: Generated<Timestamp>;
+  userId: string;
+}
+
+export interface TwoFactorRecoveryCodes {
+  codeHash: string;
+  createdAt: Generated<Timestamp>;
+  id: Generated<string>;
+  usedAt: Timestamp | null;
+  userId: string;
+}
+
 export interface Users {
   bio: Generated<string>;
   createdAt: Generated<Timestamp>;
@@ -142,11 +196,17 @@ export interface DB {
   articleTags: ArticleTags;
   auditLog: AuditLog;
   comments: Comments;
+  emailVerificationCodes: EmailVerificationCodes;
   favorites: Favorites;
   follows: Follows;
   jobWorkerInstances: JobWorkerInstances;
+  loginChallenges: LoginChallenges;
+  passwordResetTokens: PasswordResetTokens;
+  personalAccessTokens: PersonalAccessTokens;
   sentEmails: SentEmails;
   sessions: Sessions;
   tags: Tags;
+  twoFactorCredentials: TwoFactorCredentials;
+  twoFactorRecoveryCodes: TwoFactorRecoveryCodes;
   users: Users;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { registerAccount } from '../helpers/accounts.ts';
+import { registerAccount, signIn } from '../helpers/accounts.ts';
 import { createApiClient, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { failure } from './domain-helpers.ts';
 
@@ -59,12 +59,29 @@ describe('users.update', () => {
 
   it('signs out other sessions when the password changes, and the new password works', async () => {
     const alice = await registerAccount(server);
-    const other = await server.api.auth.login.mutate({ login: alice.username, password: alice.password });
+    const other = await signIn(server, alice.username, alice.password);
     await alice.api.users.update.mutate({ password: 'a-brand-new-password' });
     const otherClient = createApiClient(server.baseUrl, { authorization: `Bearer ${other.token}` });
     expect(await failure(otherClient.auth.me.query())).toMatchObject({ code: 'UNAUTHORIZED' });
     await expect(alice.api.auth.me.query()).resolves.toMatchObject({ username: alice.username });
-    await expect(server.api.auth.login.mutate({ login: alice.username, password: 'a-brand-new-password' })).resolves.toHaveProperty('token');
+    await expect(signIn(server, alice.username, 'a-brand-new-password')).resolves.toHaveProperty('token');
+  });
+
+  it('refuses a password change through users.update from a personal access token', async () => {
+    const alice = await registerAccount(server);
+    const { token } = await alice.api.auth.tokens.create.mutate({ name: 'script', scopes: ['read', 'write'] });
+    const script = createApiClient(server.baseUrl, { authorization: `Bearer ${token}` });
+    expect(await failure(script.users.update.mutate({ password: 'a-brand-new-password' }))).toMatchObject({ reason: 'SESSION_REQUIRED' });
+    await expect(script.users.update.mutate({ bio: 'edited by a script' })).resolves.toMatchObject({ bio: 'edited by a script' });
+  });
+
+  it('applies the password policy to users.update', async () => {
+    const alice = await registerAccount(server);
+    expect(await failure(alice.api.users.update.mutate({ password: 'password123' }))).toMatchObject({
+      reason: 'WEAK_PASSWORD',
+      details: { rule: 'not_common' },
+    });
+    expect(await failure(alice.api.users.update.mutate({ password: alice.username }))).toMatchObject({ reason: 'WEAK_PASSWORD' });
   });
 
   it('cannot set role or other fields (mass assignment)', async () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPassword, seedDemoData } from '../../src/db/seed.ts';
 import { createApiClient } from '../helpers/test-server.ts';
 import { startRecordingServer, type RecordedStatement } from './recording-server.ts';
+import { signIn } from '../helpers/accounts.ts';
 
 type RecordingServer = Awaited<ReturnType<typeof startRecordingServer>>;
 type Api = RecordingServer['api'];
@@ -31,7 +32,7 @@ beforeAll(async () => {
     .limit(1)
     .executeTakeFirstOrThrow();
   viewerName = row.username;
-  const { token } = await server.api.auth.login.mutate({ login: viewerName, password: demoPassword });
+  const { token } = await signIn(server, viewerName, demoPassword);
   viewer = createApiClient(server.baseUrl, { authorization: `Bearer ${token}` });
 }, 300_000);
 afterAll(() => server.close());

@@ -3,22 +3,35 @@
  * signs out every other session (the current one stays) and is audited.
  */
 import type { Database } from '../../db/database.ts';
+import { AppError } from '../../lib/errors.ts';
 import { recordAudit, type AuditOrigin } from '../audit/audit-log.ts';
 import type { CurrentUser } from '../auth/auth.schemas.ts';
+import { assertPasswordPolicy } from '../auth/password-policy.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { userConflictFrom } from '../auth/sign-in.ts';
 import type { UpdateUserInput } from './users.schemas.ts';
 
 /**
- * @example const me = await updateUser({ db }, { bio: 'I like dragons' }, ctx.user.id, ctx.auth.session.id, origin);
+ * `currentSessionId` is null for personal-access-token callers: they may edit the profile but
+ * not the password (credential changes need a signed-in session, as in `auth.password.change`).
+ *
+ * @example const me = await updateUser({ db }, { bio: 'I like dragons' }, ctx.user, ctx.auth.session?.id ?? null, origin);
  */
 export async function updateUser(
   deps: { db: Database },
   input: UpdateUserInput,
-  userId: string,
-  currentSessionId: string,
+  user: { id: string; username: string; email: string },
+  currentSessionId: string | null,
   origin: AuditOrigin,
 ): Promise<CurrentUser> {
+  const userId = user.id;
+  if (input.password !== undefined) {
+    if (currentSessionId === null) {
+      throw new AppError('SESSION_REQUIRED', 'Sign in with a password to change it; access tokens cannot');
+    }
+    // The same policy as registration and auth.password.change, against the names being saved.
+    assertPasswordPolicy(input.password, { username: input.username ?? user.username, email: input.email ?? user.email });
+  }
   const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
   try {
     return await deps.db.transaction().execute(async (trx) => {
@@ -38,7 +51,8 @@ export async function updateUser(
         .returning(['id', 'email', 'username', 'bio', 'image', 'role', 'emailVerifiedAt'])
         .executeTakeFirstOrThrow();
       if (passwordHash !== undefined) {
-        await trx.deleteFrom('sessions').where('userId', '=', userId).where('id', '!=', currentSessionId).execute();
+        // Checked above: a password change always comes with the caller's session.
+        await trx.deleteFrom('sessions').where('userId', '=', userId).where('id', '!=', currentSessionId ?? '').execute();
         await recordAudit(trx, origin, { action: 'user.password.changed', targetType: 'user', targetId: userId });
       }
       if (emailChanged) {
