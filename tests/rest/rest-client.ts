@@ -20,7 +20,7 @@ export interface RestRequestOptions {
 export async function rest(server: Pick<TestServer, 'baseUrl'>, method: string, path: string, options: RestRequestOptions = {}): Promise<RestResponse> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Token ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.body !== undefined) headers['content-type'] ??= 'application/json';
   const response = await fetch(`${server.baseUrl}${path}`, {
     method,
     headers,
