@@ -6,7 +6,7 @@
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 
 import type { ErrorStatus, RestOperation } from './rest-operation.ts';
-import { genericErrorModel } from './rest-schemas.ts';
+import { genericErrorModel, namedFeatureSchemas } from './rest-schemas.ts';
 
 const errorDescriptions: Record<ErrorStatus, string> = {
   401: 'Not signed in (`errors.token`) or wrong credentials (`errors.credentials`)',
@@ -73,6 +73,7 @@ export function buildOpenApiDocument(operations: readonly RestOperation[]) {
         { name: 'Tags' },
       ],
       components: {
+        schemas: namedFeatureSchemas,
         securitySchemes: {
           Token: {
             type: 'apiKey',
@@ -85,12 +86,16 @@ export function buildOpenApiDocument(operations: readonly RestOperation[]) {
       paths,
     },
     {
-      // Procedures return Date objects; JSON carries them as ISO 8601 strings.
       override: ({ jsonSchema, zodSchema, io }) => {
-        if (io === 'output' && zodSchema._zod.def.type === 'date') {
+        if (io !== 'output') return;
+        // Procedures return Date objects; JSON carries them as ISO 8601 strings.
+        if (zodSchema._zod.def.type === 'date') {
           jsonSchema.type = 'string';
           jsonSchema.format = 'date-time';
         }
+        // Responses may gain fields; closed response objects would break generated clients
+        // (and would split each shared schema into an input and an output copy).
+        if (jsonSchema.additionalProperties === false) delete jsonSchema.additionalProperties;
       },
     },
   );

@@ -14,10 +14,12 @@ import { buildOpenApiDocument } from './openapi-document.ts';
 import { createRestCaller, createRestContext } from './rest-context.ts';
 import { toRestError, type RestErrorResponse } from './rest-errors.ts';
 import type { RestOperation } from './rest-operation.ts';
+import { articleOperations, favoriteOperations } from './article-operations.ts';
+import { profileOperations } from './profile-operations.ts';
 import { userOperations } from './user-operations.ts';
 
 /** Every operation of the REST API, in the order the documentation lists them. */
-export const restOperations: readonly RestOperation[] = [...userOperations];
+export const restOperations: readonly RestOperation[] = [...userOperations, ...profileOperations, ...articleOperations, ...favoriteOperations];
 
 export interface RestApiOptions {
   deps: AppDeps;

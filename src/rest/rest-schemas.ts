@@ -5,7 +5,19 @@
  */
 import { z } from 'zod';
 
+import { articleOutput, articleSummaryOutput } from '../features/articles/articles.schemas.ts';
 import { currentUserOutput } from '../features/auth/auth.schemas.ts';
+import { profileOutput } from '../features/profiles/profiles.schemas.ts';
+
+/**
+ * Feature schemas named as components: wherever the very same schema object appears in an
+ * operation, the document refers to `#/components/schemas/<name>` instead of repeating it.
+ */
+export const namedFeatureSchemas = {
+  Profile: profileOutput,
+  Article: articleOutput,
+  ArticleSummary: articleSummaryOutput,
+};
 
 export const genericErrorModel = z
   .object({ errors: z.record(z.string(), z.array(z.string())) })
