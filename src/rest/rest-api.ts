@@ -15,11 +15,20 @@ import { createRestCaller, createRestContext } from './rest-context.ts';
 import { toRestError, type RestErrorResponse } from './rest-errors.ts';
 import type { RestOperation } from './rest-operation.ts';
 import { articleOperations, favoriteOperations } from './article-operations.ts';
+import { commentOperations } from './comment-operations.ts';
 import { profileOperations } from './profile-operations.ts';
+import { tagOperations } from './tag-operations.ts';
 import { userOperations } from './user-operations.ts';
 
 /** Every operation of the REST API, in the order the documentation lists them. */
-export const restOperations: readonly RestOperation[] = [...userOperations, ...profileOperations, ...articleOperations, ...favoriteOperations];
+export const restOperations: readonly RestOperation[] = [
+  ...userOperations,
+  ...profileOperations,
+  ...articleOperations,
+  ...favoriteOperations,
+  ...commentOperations,
+  ...tagOperations,
+];
 
 export interface RestApiOptions {
   deps: AppDeps;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 
 import { articleOutput, articleSummaryOutput } from '../features/articles/articles.schemas.ts';
 import { currentUserOutput } from '../features/auth/auth.schemas.ts';
+import { commentOutput } from '../features/comments/comments.schemas.ts';
 import { profileOutput } from '../features/profiles/profiles.schemas.ts';
 
 /**
@@ -17,6 +18,7 @@ export const namedFeatureSchemas = {
   Profile: profileOutput,
   Article: articleOutput,
   ArticleSummary: articleSummaryOutput,
+  Comment: commentOutput,
 };
 
 export const genericErrorModel = z

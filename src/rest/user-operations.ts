@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import type { CurrentUser } from '../features/auth/auth.schemas.ts';
 import { registerInput } from '../features/auth/auth.schemas.ts';
+import { updateUserInput } from '../features/users/users.schemas.ts';
 import { AppError } from '../lib/errors.ts';
 import { defineOperation, envelopeContent, procedureInput, specFields } from './rest-operation.ts';
 import { envelope, userEnvelope } from './rest-schemas.ts';
@@ -80,4 +81,24 @@ export const currentUserOperation = defineOperation({
   },
 });
 
-export const userOperations = [registerOperation, loginOperation, currentUserOperation];
+export const updateUserOperation = defineOperation({
+  method: 'PUT',
+  path: '/user',
+  operationId: 'UpdateCurrentUser',
+  summary: 'Update current user (a new password signs out every other session)',
+  tag: 'User and Authentication',
+  isAuthRequired: true,
+  resource: 'user',
+  request: { body: envelope('user', updateUserInput.meta({ id: 'UpdateUser' })) },
+  success: { status: 200, description: 'The updated user', schema: userEnvelope },
+  errors: [401, 409, 422],
+  async handle({ caller, body, token }) {
+    const fields = specFields(envelopeContent(body, 'user'), ['email', 'username', 'password', 'bio', 'image']);
+    // The spec's bio is nullable; ours is a string where '' means "no bio".
+    if (fields.bio === null) fields.bio = '';
+    const user = await caller.users.update(procedureInput(fields));
+    return userResponse(user, token ?? '');
+  },
+});
+
+export const userOperations = [registerOperation, loginOperation, currentUserOperation, updateUserOperation];
