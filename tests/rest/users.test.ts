@@ -153,3 +153,78 @@ describe('GET /api/user', () => {
     expect(status).toBe(401);
   });
 });
+
+describe('PUT /api/user', () => {
+  it('updates the given fields and answers 200 with the user and the same token', async () => {
+    const account = await restAccount(server);
+    const { status, body } = await rest(server, 'PUT', '/api/user', {
+      token: account.token,
+      body: { user: { bio: 'I like dragons', image: 'https://example.com/me.png' } },
+    });
+    expect(status).toBe(200);
+    expect(body).toEqual({ user: { email: account.email, username: account.username, bio: 'I like dragons', image: 'https://example.com/me.png', token: account.token } });
+  });
+
+  it('accepts the whole user object back, token included, as RealWorld settings pages send it', async () => {
+    const account = await restAccount(server);
+    const { body: current } = await rest(server, 'GET', '/api/user', { token: account.token });
+    const { status, body } = await rest(server, 'PUT', '/api/user', { token: account.token, body: { user: { ...(current as { user: object }).user, bio: null, image: null } } });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ user: { bio: '', image: null } });
+  });
+
+  it('changes the password: the old one stops working, the token keeps working', async () => {
+    const account = await restAccount(server);
+    expect((await rest(server, 'PUT', '/api/user', { token: account.token, body: { user: { password: 'a brand new passphrase' } } })).status).toBe(200);
+    const oldPassword = await rest(server, 'POST', '/api/users/login', { body: { user: { email: account.email, password: account.password } } });
+    expect(oldPassword.status).toBe(401);
+    const newPassword = await rest(server, 'POST', '/api/users/login', { body: { user: { email: account.email, password: 'a brand new passphrase' } } });
+    expect(newPassword.status).toBe(200);
+    expect((await rest(server, 'GET', '/api/user', { token: account.token })).status).toBe(200);
+  });
+
+  it('answers 401 on `token` without a token', async () => {
+    const { status, body } = await rest(server, 'PUT', '/api/user', { body: { user: { bio: 'x' } } });
+    expect(status).toBe(401);
+    expect(body).toEqual({ errors: { token: ['Sign in to do this'] } });
+  });
+
+  it('answers 409 on `username` when it is taken', async () => {
+    const [account, other] = await Promise.all([restAccount(server), restAccount(server)]);
+    const { status, body } = await rest(server, 'PUT', '/api/user', { token: account.token, body: { user: { username: other.username } } });
+    expect(status).toBe(409);
+    expect(body).toEqual({ errors: { username: ['That username is taken'] } });
+  });
+
+  it('answers 409 on `email` when it is taken', async () => {
+    const [account, other] = await Promise.all([restAccount(server), restAccount(server)]);
+    const { status, body } = await rest(server, 'PUT', '/api/user', { token: account.token, body: { user: { email: other.email } } });
+    expect(status).toBe(409);
+    expect(body).toEqual({ errors: { email: ['That email is already registered'] } });
+  });
+
+  it('answers 422 with one key per invalid field', async () => {
+    const account = await restAccount(server);
+    const { status, body } = await rest(server, 'PUT', '/api/user', {
+      token: account.token,
+      body: { user: { email: 'nope', username: 'x', password: 'short', bio: 'b'.repeat(2_001), image: 'ftp://example.com/a.png' } },
+    });
+    expect(status).toBe(422);
+    expect(body).toEqual({
+      errors: {
+        email: ['Must be a valid email address'],
+        username: ['Username must be 3 to 32 letters, digits, "_" or "-"'],
+        password: ['Password must be at least 8 characters'],
+        bio: ['Too big: expected string to have <=2000 characters'],
+        image: ['Invalid URL'],
+      },
+    });
+  });
+
+  it('answers 422 on `user` when the envelope is missing', async () => {
+    const account = await restAccount(server);
+    const { status, body } = await rest(server, 'PUT', '/api/user', { token: account.token, body: { bio: 'flat' } });
+    expect(status).toBe(422);
+    expect(body).toEqual({ errors: { user: ['must be an object: the body is { "user": { … } }'] } });
+  });
+});
