@@ -101,6 +101,14 @@ describe('POST /api/users/login', () => {
     expect(body).toEqual({ errors: { credentials: ['Wrong email, username or password'] } });
   });
 
+  it('answers 403 on `account` for a suspended account', async () => {
+    const account = await restAccount(server);
+    await server.db.updateTable('users').set({ suspendedAt: new Date(), suspensionReason: 'spam' }).where('id', '=', account.id).execute();
+    const { status, body } = await rest(server, 'POST', '/api/users/login', { body: { user: { email: account.email, password: account.password } } });
+    expect(status).toBe(403);
+    expect(body).toEqual({ errors: { account: ['This account is suspended'] } });
+  });
+
   it('answers 422 on `email` (not the procedure\'s `login`) when it is blank', async () => {
     const { status, body } = await rest(server, 'POST', '/api/users/login', { body: { user: { email: '', password: 'whatever-it-is' } } });
     expect(status).toBe(422);
