@@ -140,7 +140,7 @@ export const deleteArticleOperation = defineOperation({
   method: 'DELETE',
   path: '/articles/{slug}',
   operationId: 'DeleteArticle',
-  summary: 'Delete an article (its author, or a moderator giving a `reason`)',
+  summary: 'Delete an article (its author, or a moderator giving a reason)',
   tag: 'Articles',
   isAuthRequired: true,
   resource: 'article',

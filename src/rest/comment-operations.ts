@@ -46,7 +46,7 @@ export const deleteCommentOperation = defineOperation({
   method: 'DELETE',
   path: '/articles/{slug}/comments/{id}',
   operationId: 'DeleteArticleComment',
-  summary: "Delete a comment (its author, the article's author, or a moderator giving a `reason`)",
+  summary: "Delete a comment (its author, the article's author, or a moderator giving a reason)",
   tag: 'Comments',
   isAuthRequired: true,
   resource: 'comment',

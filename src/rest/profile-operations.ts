@@ -12,7 +12,7 @@ export const getProfileOperation = defineOperation({
   method: 'GET',
   path: '/profiles/{username}',
   operationId: 'GetProfileByUsername',
-  summary: 'Get a profile (auth optional: `following` is false when anonymous)',
+  summary: 'Get a profile (auth optional: following is false when anonymous)',
   tag: 'Profile',
   isAuthRequired: false,
   resource: 'profile',

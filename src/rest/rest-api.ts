@@ -99,7 +99,7 @@ export const restApi: FastifyPluginCallback<RestApiOptions> = (app, { deps, luci
 
   const startedAt = performance.now();
   const documentJson = JSON.stringify(buildOpenApiDocument(restOperations));
-  app.log.debug({ buildMs: Math.round((performance.now() - startedAt) * 10) / 10 }, 'OpenAPI document built');
+  app.log.info({ buildMs: Math.round((performance.now() - startedAt) * 10) / 10 }, 'OpenAPI document built');
   app.get('/openapi.json', (_request, reply) => reply.type('application/json; charset=utf-8').send(documentJson));
   done();
 };
