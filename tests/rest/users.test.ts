@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { createApiClient, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { rest, restAccount } from './rest-client.ts';
 
 let server: TestServer;
@@ -16,6 +16,13 @@ describe('POST /api/users', () => {
     expect(body).toEqual({ user: { email: 'rwalice@example.com', username: 'rwalice', bio: '', image: null, token: expect.any(String) as string } });
     const token = (body as { user: { token: string } }).user.token;
     expect((await rest(server, 'GET', '/api/user', { token })).status).toBe(200);
+  });
+
+  it('hands out a session token that the tRPC API accepts too', async () => {
+    const { body } = await rest(server, 'POST', '/api/users', { body: { user: { username: 'rwboth', email: 'rwboth@example.com', password: 'correct horse battery' } } });
+    const { token } = (body as { user: { token: string } }).user;
+    const api = createApiClient(server.baseUrl, { authorization: `Bearer ${token}` });
+    await expect(api.auth.me.query()).resolves.toMatchObject({ username: 'rwboth' });
   });
 
   it('answers 409 naming the field when the email is taken', async () => {
