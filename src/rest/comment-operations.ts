@@ -35,7 +35,7 @@ export const addCommentOperation = defineOperation({
   resource: 'article',
   request: { path: slugPath, body: envelope('comment', addCommentInput.omit({ slug: true }).meta({ id: 'NewComment' })) },
   success: { status: 201, description: 'The new comment', schema: commentEnvelope },
-  errors: [401, 404, 422],
+  errors: [401, 403, 404, 422],
   async handle({ caller, params, body }) {
     const fields = specFields(envelopeContent(body, 'comment'), ['body']);
     return { comment: await caller.comments.add(procedureInput({ ...fields, slug: params.slug })) };

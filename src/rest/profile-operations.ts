@@ -34,7 +34,7 @@ export const followOperation = defineOperation({
   resource: 'profile',
   request: { path: usernamePath },
   success: { status: 200, description: 'The profile, now followed', schema: profileEnvelope },
-  errors: [401, 404, 422],
+  errors: [401, 403, 404, 422],
   async handle({ caller, params }) {
     return { profile: await caller.profiles.follow(procedureInput({ username: params.username })) };
   },
@@ -50,7 +50,7 @@ export const unfollowOperation = defineOperation({
   resource: 'profile',
   request: { path: usernamePath },
   success: { status: 200, description: 'The profile, no longer followed', schema: profileEnvelope },
-  errors: [401, 404, 422],
+  errors: [401, 403, 404, 422],
   async handle({ caller, params }) {
     return { profile: await caller.profiles.unfollow(procedureInput({ username: params.username })) };
   },
