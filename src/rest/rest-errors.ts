@@ -14,6 +14,8 @@ export interface RestErrorResponse {
   status: number;
   reason: ErrorReason;
   body: { errors: Record<string, string[]> };
+  /** For `Retry-After` on 429: from a RATE_LIMITED error's `details.retryAfterSeconds`. */
+  retryAfterSeconds?: number;
 }
 
 export interface RestErrorScope {
@@ -51,7 +53,12 @@ export function toRestError(error: unknown, scope: RestErrorScope): RestErrorRes
   } else {
     errors[errorKey(contract.reason, contract.httpStatus, contract.details, scope)] = [contract.message];
   }
-  return { status, reason: contract.reason, body: { errors } };
+  const response: RestErrorResponse = { status, reason: contract.reason, body: { errors } };
+  const retryAfter = contract.details?.retryAfterSeconds;
+  if (contract.reason === 'RATE_LIMITED' && typeof retryAfter === 'number' && Number.isFinite(retryAfter)) {
+    response.retryAfterSeconds = Math.max(1, Math.ceil(retryAfter));
+  }
+  return response;
 }
 
 function errorKey(reason: ErrorReason, status: number, details: Record<string, unknown> | undefined, scope: RestErrorScope): string {
