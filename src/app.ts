@@ -13,6 +13,10 @@ import { registerHealthRoutes } from './features/health/health.routes.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { requestIdFor, requestIdHeader } from './http/request-id.ts';
 import { registerDevMailboxRoutes } from './jobs/dev-mailbox.routes.ts';
+// REST (RealWorld) API and its documentation
+import { registerApiDocs } from './rest/api-docs.ts';
+import { restApi } from './rest/rest-api.ts';
+import { withRestCors } from './rest/rest-cors.ts';
 import { createContextFactory, type AppDeps } from './trpc/context.ts';
 import { describeError, retryAfterSecondsOf } from './trpc/error-contract.ts';
 import { appRouter, type AppRouter } from './trpc/router.ts';
@@ -54,10 +58,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(helmet);
   await app.register(cors, {
-    // Only allow-listed origins get CORS headers; credentials (cookies) are allowed for them alone.
-    origin: config.CORS_ORIGINS,
-    credentials: true,
-    exposedHeaders: [requestIdHeader],
+    // /api (token-only REST) is open to any origin: see src/rest/rest-cors.ts.
+    delegator: withRestCors({
+      // Only allow-listed origins get CORS headers; credentials (cookies) are allowed for them alone.
+      origin: config.CORS_ORIGINS,
+      credentials: true,
+      exposedHeaders: [requestIdHeader],
+    }),
   });
 
   installErrorHandlers(app);
@@ -71,11 +78,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const loginThrottle = deps.loginThrottle ?? createLoginThrottle(config, deps.logger);
   if (!deps.loginThrottle) app.addHook('onClose', () => loginThrottle.close());
 
+  // One lucia for both surfaces: /trpc and /api resolve sessions the same way.
+  const lucia = createLucia(deps.db, config);
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
-      createContext: createContextFactory({ ...deps, loginThrottle }, createLucia(deps.db, config)),
+      createContext: createContextFactory({ ...deps, loginThrottle }, lucia),
       maxBatchSize: config.TRPC_MAX_BATCH_SIZE,
       // Accounts and security: a RATE_LIMITED error says when to come back (`Retry-After`).
       responseMeta({ errors }) {
@@ -89,6 +98,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
   } satisfies FastifyTRPCPluginOptions<AppRouter>);
+
+  // REST (RealWorld) API under /api, calling the same procedures, and its documentation at /docs
+  await app.register(restApi, { prefix: '/api', deps: { ...deps, loginThrottle }, lucia });
+  registerApiDocs(app);
 
   return app;
 }
