@@ -38,6 +38,15 @@ export interface AuditLog {
   userAgent: string | null;
 }
 
+export interface Events {
+  articleId: string | null;
+  createdAt: Generated<Timestamp>;
+  id: Generated<Int8>;
+  payload: Json;
+  recipientId: string | null;
+  type: string;
+}
+
 export interface Sessions {
   createdAt: Generated<Timestamp>;
   expiresAt: Timestamp;
@@ -65,6 +74,7 @@ export interface Users {
 
 export interface DB {
   auditLog: AuditLog;
+  events: Events;
   sessions: Sessions;
   users: Users;
 }

@@ -13,6 +13,7 @@ import type { AppRouter } from '../../src/client.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createDatabase, type Database } from '../../src/db/database.ts';
 import { createLogger } from '../../src/lib/logger.ts';
+import { createScaleOutDeps, type ScaleOutDeps } from '../../src/realtime/scale-out-deps.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export interface TestServer {
@@ -21,6 +22,8 @@ export interface TestServer {
   db: Database;
   config: Config;
   database: TestDatabase;
+  /** The event bus, stream hub, rate limits and replica handle the app was built with. */
+  scaleOut: ScaleOutDeps;
   /** Every log line the server wrote, parsed. */
   logs: Array<Record<string, unknown>>;
   /** A batching tRPC client (like a browser app's). */
@@ -46,7 +49,8 @@ export function createUnbatchedApiClient(baseUrl: string, headers: Record<string
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const database = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: database.url, ...env });
+  // Rate limits are off unless a test turns them on: suites register many accounts from one IP.
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: database.url, RATE_LIMITS: 'off', ...env });
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -57,8 +61,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
   });
   const logger = createLogger(config, sink);
-  const { db } = createDatabase(config, database.url, logger);
-  const app = await buildApp({ config, db, logger });
+  const { db, pool } = createDatabase(config, database.url, logger);
+  const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: database.url }, logger);
+  const app = await buildApp({ config, db, logger, ...scaleOut });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');
@@ -69,10 +74,13 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     db,
     config,
     database,
+    scaleOut,
     logs,
     api: createApiClient(baseUrl),
     async close() {
+      scaleOut.stopStreams();
       await app.close();
+      await scaleOut.close();
       await db.destroy();
       await database.drop();
     },
