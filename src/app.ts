@@ -60,7 +60,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       createContext,
       maxBatchSize: config.TRPC_MAX_BATCH_SIZE,
       onError({ error, path, req }) {
-        if (describeError(error).httpStatus >= 500) {
+        const { httpStatus, reason } = describeError(error);
+        // Real-time: a slow subscriber cut off is expected, not a server failure.
+        if (httpStatus >= 500 && reason !== 'SUBSCRIBER_TOO_SLOW') {
           req.log.error({ err: error, path }, 'procedure failed');
         }
       },
