@@ -70,6 +70,10 @@ export const configSchema = z.object({
   SUBSCRIPTION_QUEUE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(1_000),
   /** How often an open stream re-checks its session; a revoked session ends the stream. */
   SUBSCRIPTION_SESSION_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  // domain: tags.popular may be this stale; a new article's tags show up within it.
+  POPULAR_TAGS_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  // domain: `npm start` seeds demo data into a new, empty embedded database.
+  SEED_DEMO_DATA: booleanFromString.default(true),
 });
 
 export type Config = z.infer<typeof configSchema>;

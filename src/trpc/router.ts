@@ -2,12 +2,22 @@
 import { authRouter } from '../features/auth/auth.router.ts';
 import { healthRouter } from '../features/health/health.router.ts';
 import { notificationsRouter } from '../features/notifications/notifications.router.ts';
-import { router } from './init.ts';
+import { articleSubscriptionsRouter } from '../features/articles/articles.subscriptions.ts';
+import { commentSubscriptionsRouter } from '../features/comments/comments.subscriptions.ts';
+// domain
+import { articlesRouter } from '../features/articles/articles.router.ts';
+import { profilesRouter } from '../features/profiles/profiles.router.ts';
+import { router, t } from './init.ts';
 
 export const appRouter = router({
   health: healthRouter,
   auth: authRouter,
   notifications: notificationsRouter,
+  // domain
+  profiles: profilesRouter,
+  // realtime: subscriptions live beside each feature's router, merged under its name.
+  articles: t.mergeRouters(articlesRouter, articleSubscriptionsRouter),
+  comments: commentSubscriptionsRouter,
 });
 
 export type AppRouter = typeof appRouter;
