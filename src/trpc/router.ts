@@ -6,6 +6,10 @@ import { articleSubscriptionsRouter } from '../features/articles/articles.subscr
 import { commentSubscriptionsRouter } from '../features/comments/comments.subscriptions.ts';
 // domain
 import { articlesRouter } from '../features/articles/articles.router.ts';
+import { commentsRouter } from '../features/comments/comments.router.ts';
+import { tagsRouter } from '../features/tags/tags.router.ts';
+import { usersRouter } from '../features/users/users.router.ts';
+import { adminRouter } from '../features/admin/admin.router.ts';
 import { profilesRouter } from '../features/profiles/profiles.router.ts';
 import { router, t } from './init.ts';
 
@@ -17,7 +21,10 @@ export const appRouter = router({
   profiles: profilesRouter,
   // realtime: subscriptions live beside each feature's router, merged under its name.
   articles: t.mergeRouters(articlesRouter, articleSubscriptionsRouter),
-  comments: commentSubscriptionsRouter,
+  comments: t.mergeRouters(commentsRouter, commentSubscriptionsRouter),
+  tags: tagsRouter,
+  users: usersRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;
