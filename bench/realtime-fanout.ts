@@ -166,7 +166,7 @@ async function main(): Promise<void> {
     },
   }, null, 2));
 
-  for (const client of clients) client.close();
+  for (const client of clients) await client.close();
   for (const instance of instances) instance.process.kill('SIGTERM');
   await writer.close();
   await db.destroy();

@@ -8,12 +8,14 @@ import { getTRPCErrorFromUnknown } from '@trpc/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 
+import { createLoginThrottle } from './features/auth/login-throttle.ts';
 import { createLucia } from './features/auth/lucia.ts';
 import { registerHealthRoutes } from './features/health/health.routes.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { requestIdFor, requestIdHeader } from './http/request-id.ts';
+import { registerDevMailboxRoutes } from './jobs/dev-mailbox.routes.ts';
 import { createContextFactory, type AppDeps } from './trpc/context.ts';
-import { describeError } from './trpc/error-contract.ts';
+import { describeError, retryAfterSecondsOf } from './trpc/error-contract.ts';
 import { appRouter, type AppRouter } from './trpc/router.ts';
 import { registerWebSocketRoute } from './realtime/websocket-route.ts';
 
@@ -52,14 +54,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   installErrorHandlers(app);
   registerHealthRoutes(app, deps.db);
+  // Jobs and email: the development mailbox (not in production), and the worker stops with the app.
+  registerDevMailboxRoutes(app, config);
+  const { jobs } = deps;
+  if (jobs) app.addHook('onClose', () => jobs.stop());
 
-  const createContext = createContextFactory(deps, createLucia(deps.db, config));
+  // Accounts and security: a caller that brings no login throttle gets one for this app.
+  const loginThrottle = deps.loginThrottle ?? createLoginThrottle(config);
+  if (!deps.loginThrottle) app.addHook('onClose', () => loginThrottle.close());
+
+  const createContext = createContextFactory({ ...deps, loginThrottle }, createLucia(deps.db, config));
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
       createContext,
       maxBatchSize: config.TRPC_MAX_BATCH_SIZE,
+      // Accounts and security: a RATE_LIMITED error says when to come back (`Retry-After`).
+      responseMeta({ errors }) {
+        const retryAfter = Math.max(0, ...errors.map((error) => retryAfterSecondsOf(error)));
+        return retryAfter > 0 ? { headers: new Headers({ 'retry-after': String(retryAfter) }) } : {};
+      },
       onError({ error, path, req }) {
         if (isServerFault(error, deps)) {
           req.log.error({ err: error, path }, 'procedure failed');
