@@ -12,6 +12,7 @@ import { migrateToLatest } from './db/migrator.ts';
 import { locateDatabase } from './db/open-database.ts';
 import { demoPassword, isDatabaseEmpty, seedDemoData } from './db/seed.ts';
 import { createLogger } from './lib/logger.ts';
+import { createScaleOutDeps } from './realtime/scale-out-deps.ts';
 // Jobs and email
 import { installJobQueueSchema } from './jobs/job-queue-schema.ts';
 import { startJobRunner } from './jobs/job-runner.ts';
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const startedAt = performance.now();
   const location = await locateDatabase(config, logger);
-  const { db } = createDatabase(config, location.connectionString, logger);
+  const { db, pool } = createDatabase(config, location.connectionString, logger);
   if (config.MIGRATE_ON_START) {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -48,11 +49,15 @@ async function main(): Promise<void> {
     ? await startJobRunner({ config, db, logger, connectionString: location.connectionString })
     : undefined;
   const loginThrottle = createLoginThrottle(config, logger);
-  const app = await buildApp({ config, db, logger, jobs, loginThrottle });
+  const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: location.connectionString }, logger);
+  const app = await buildApp({ config, db, logger, jobs, loginThrottle, ...scaleOut });
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');
+    // Streams end first (clients reconnect to another instance), or close() would wait on them.
+    scaleOut.stopStreams();
     await app.close();
+    await scaleOut.close();
     await loginThrottle.close();
     await db.destroy();
     await location.stop();

@@ -16,6 +16,7 @@ import type { AppRouter } from '../../src/client.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createDatabase, type Database } from '../../src/db/database.ts';
 import { createLogger } from '../../src/lib/logger.ts';
+import { createScaleOutDeps, type ScaleOutDeps } from '../../src/realtime/scale-out-deps.ts';
 // Jobs and email
 import { startJobRunner, type JobRunner } from '../../src/jobs/job-runner.ts';
 // Accounts and security
@@ -28,6 +29,8 @@ export interface TestServer {
   db: Database;
   config: Config;
   database: TestDatabase;
+  /** The event bus, stream hub, rate limits and replica handle the app was built with. */
+  scaleOut: ScaleOutDeps;
   /** Every log line the server wrote, parsed. */
   logs: Array<Record<string, unknown>>;
   /** The in-process job worker, when started with `{ jobs: true }`. */
@@ -68,6 +71,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     DEV_MAILBOX_DIR: mailboxDir,
     // Accounts and security: Redis is shared with other runs; every server gets its own keys.
     LOGIN_THROTTLE_KEY_PREFIX: `conduit-test:${database.name}:login`,
+    // Real-time: rate limits are off unless a test turns them on (suites register many accounts from one IP).
+    RATE_LIMITS: 'off',
     ...env,
     JOBS_IN_PROCESS: options.jobs ? 'true' : 'false',
   });
@@ -81,12 +86,13 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     },
   });
   const logger = createLogger(config, sink);
-  const { db } = createDatabase(config, database.url, logger);
+  const { db, pool } = createDatabase(config, database.url, logger);
   const jobs = config.JOBS_IN_PROCESS
     ? await startJobRunner({ config, db, logger, connectionString: database.url })
     : undefined;
   const loginThrottle = createLoginThrottle(config, logger);
-  const app = await buildApp({ config, db, logger, jobs, loginThrottle });
+  const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: database.url }, logger);
+  const app = await buildApp({ config, db, logger, jobs, loginThrottle, ...scaleOut });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');
@@ -97,11 +103,14 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     db,
     config,
     database,
+    scaleOut,
     logs,
     jobs,
     api: createApiClient(baseUrl),
     async close() {
+      scaleOut.stopStreams();
       await app.close();
+      await scaleOut.close();
       await loginThrottle.close();
       await db.destroy();
       await database.drop();
