@@ -35,6 +35,8 @@ export const configSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50 * 1024 * 1024).default(1024 * 1024),
   TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  // Benchmark suite (bench/): raw-Fastify baseline routes and server stats under /bench; never on by default.
+  BENCH_BASELINE_ROUTES: booleanFromString.default(false),
 });
 
 export type Config = z.infer<typeof configSchema>;
