@@ -38,6 +38,37 @@ export async function callProcedure<T>(
   return superjson.deserialize<T>(payload.result.data);
 }
 
+const minimumArticles = 20;
+
+/**
+ * On a build without the seeder, a few authors write a few articles through the API, so every
+ * scenario still has rows to read (the numbers then say nothing about data size).
+ */
+async function writeFallbackArticles(baseUrl: string, suffix: string): Promise<void> {
+  for (let authorIndex = 0; authorIndex < 3; authorIndex++) {
+    const username = `bench_author_${suffix}_${authorIndex}`;
+    const author = await callProcedure<{ token: string }>(
+      baseUrl,
+      'auth.register',
+      { email: `${username}@bench.example`, username, password: `bench-password-${suffix}` },
+      { type: 'mutation' },
+    );
+    for (let articleIndex = 0; articleIndex < 10; articleIndex++) {
+      await callProcedure(
+        baseUrl,
+        'articles.create',
+        {
+          title: `Bench fallback ${suffix} ${authorIndex}-${articleIndex}`,
+          description: 'Written by the benchmark suite because this build has no seeder',
+          body: 'Body text. '.repeat(50),
+          tagList: ['bench', `topic${articleIndex % 4}`],
+        },
+        { type: 'mutation', token: author!.token },
+      );
+    }
+  }
+}
+
 /**
  * @example const fixtures = await prepareFixtures(server.baseUrl);
  */
@@ -53,7 +84,11 @@ export async function prepareFixtures(baseUrl: string): Promise<BenchFixtures> {
   );
   if (!grant) throw new Error('auth.register is missing: the suite cannot sign in');
 
-  const page = await callProcedure<{ items: ListedArticle[] }>(baseUrl, 'articles.list', { limit: 100 }, { type: 'query' });
+  let page = await callProcedure<{ items: ListedArticle[] }>(baseUrl, 'articles.list', { limit: 100 }, { type: 'query' });
+  if (page && page.items.length < minimumArticles) {
+    await writeFallbackArticles(baseUrl, suffix);
+    page = await callProcedure<{ items: ListedArticle[] }>(baseUrl, 'articles.list', { limit: 100 }, { type: 'query' });
+  }
   const articles = page?.items ?? [];
   const authors = [...new Set(articles.map((article) => article.author.username))].slice(0, 20);
   for (const username of authors) {

@@ -4,7 +4,7 @@
  */
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 
 import { createLucia } from './features/auth/lucia.ts';
@@ -14,6 +14,7 @@ import { installErrorHandlers } from './http/error-handler.ts';
 import { requestIdFor, requestIdHeader } from './http/request-id.ts';
 import { createContextFactory, type AppDeps } from './trpc/context.ts';
 import { describeError } from './trpc/error-contract.ts';
+import { fastifyTRPCFastPlugin } from './trpc/fastify-trpc-plugin.ts';
 import { appRouter, type AppRouter } from './trpc/router.ts';
 
 /**
@@ -52,7 +53,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Benchmark suite: baseline routes and server stats, only when BENCH_BASELINE_ROUTES=true.
   if (config.BENCH_BASELINE_ROUTES) registerBenchRoutes(app, deps);
 
-  await app.register(fastifyTRPCPlugin, {
+  // tRPC's Fastify adapter with a fast path for single GET queries (ADR 0061).
+  await app.register(fastifyTRPCFastPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,

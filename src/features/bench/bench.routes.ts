@@ -8,6 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 
 import type { AppDeps } from '../../trpc/context.ts';
+import { getArticleBySlug, listArticles } from '../articles/article-queries.ts';
 
 /** What `GET /bench/stats` answers; milliseconds for delays, bytes for memory. */
 export interface ServerStats {
@@ -28,7 +29,6 @@ const eventLoopResolutionMs = 5;
  * // GET /bench/raw/noop → {"ok":true}; GET /bench/stats → ServerStats
  */
 export function registerBenchRoutes(app: FastifyInstance, deps: AppDeps): void {
-  void deps;
   const delay = monitorEventLoopDelay({ resolution: eventLoopResolutionMs });
   delay.enable();
   app.addHook('onClose', (_instance, done) => {
@@ -60,4 +60,14 @@ export function registerBenchRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   // The floor of the stack: Fastify, its hooks (helmet, CORS, request id) and nothing else.
   app.get('/bench/raw/noop', () => ({ ok: true }));
+
+  // The same query functions `articles.list` and `articles.bySlug` call, anonymous, answered
+  // with Fastify's plain JSON.stringify: no tRPC, no superjson, no zod. The query string is
+  // read by hand (one integer) so no validation library enters the baseline either.
+  app.get<{ Querystring: { limit?: string } }>('/bench/raw/articles', (request) => {
+    const limit = Math.min(100, Math.max(1, Number.parseInt(request.query.limit ?? '20', 10) || 20));
+    return listArticles(deps, { limit, withCount: false }, null);
+  });
+
+  app.get<{ Params: { slug: string } }>('/bench/raw/articles/:slug', (request) => getArticleBySlug(deps, request.params.slug, null));
 }
