@@ -1,6 +1,6 @@
 /**
  * The suite's command line: `npm run bench -- [--smoke] [--report] [--sizes 1000,10000,100000]
- * [--duration 10] [--warmup 3] [--connections 10] [--only articles.list,...] [--json out.json]`.
+ * [--duration 5] [--rounds 3] [--warmup 3] [--connections 10] [--only articles.list,...] [--json out.json]`.
  */
 import { parseArgs } from 'node:util';
 
@@ -12,8 +12,14 @@ export interface BenchOptions {
   /** Article counts to seed; the first full scenario set runs at `mainSize`, the scale curve at each. */
   sizes: number[];
   mainSize: number;
+  /** Measured seconds per scenario per round. */
   durationSeconds: number;
   warmupSeconds: number;
+  /**
+   * Rounds over the scenario list: scenario and baseline are measured alternately several
+   * times, so load from elsewhere on a shared machine hits both rather than one.
+   */
+  rounds: number;
   connections: number;
   /** Scenario names to run (all when empty). */
   only: string[];
@@ -24,7 +30,7 @@ export interface BenchOptions {
 }
 
 const usage = `usage: npm run bench -- [--smoke] [--report] [--sizes 1000,10000,100000] [--main-size 10000]
-  [--duration 10] [--warmup 3] [--connections 10] [--only name,name] [--json file] [--cpu-prof dir]`;
+  [--duration 5] [--rounds 3] [--warmup 3] [--connections 10] [--only name,name] [--json file] [--cpu-prof dir]`;
 
 function positiveInteger(name: string, raw: string): number {
   const value = Number(raw);
@@ -47,6 +53,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'main-size': { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
+      rounds: { type: 'string' },
       connections: { type: 'string' },
       only: { type: 'string' },
       json: { type: 'string' },
@@ -69,7 +76,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     writesReport: values.report,
     sizes,
     mainSize,
-    durationSeconds: values.duration ? positiveInteger('duration', values.duration) : isSmoke ? 1 : 10,
+    durationSeconds: values.duration ? positiveInteger('duration', values.duration) : isSmoke ? 1 : 5,
+    rounds: values.rounds ? positiveInteger('rounds', values.rounds) : isSmoke ? 1 : 3,
     warmupSeconds: values.warmup ? positiveInteger('warmup', values.warmup) : isSmoke ? 1 : 3,
     connections: values.connections ? positiveInteger('connections', values.connections) : isSmoke ? 2 : 10,
     only: values.only ? values.only.split(',').map((name) => name.trim()).filter(Boolean) : [],

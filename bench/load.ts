@@ -21,11 +21,13 @@ export interface ScenarioResult {
   articles: number;
   requestsPerSecond: number;
   latencyMs: { p50: number; p90: number; p99: number };
+  /** Server CPU time (user + system) per answered request, ms. */
+  cpuMsPerRequest: number;
   /** Connection errors, timeouts and non-2xx answers. */
   errors: number;
   /** The highest resident set size sampled during the measured run. */
   maxRssMb: number;
-  /** Event-loop delay p99 over the measured run (only for scenarios that watch it). */
+  /** Event-loop delay p99 over the measured run (the target is about `watchesEventLoop` scenarios). */
   eventLoopP99Ms: number | undefined;
 }
 
@@ -73,8 +75,9 @@ export async function runScenario(
       requests: scenario.requests(fixtures),
     });
 
-  await fire(settings.warmupSeconds);
+  if (settings.warmupSeconds > 0) await fire(settings.warmupSeconds);
   await server.resetStats();
+  const cpuBefore = (await server.stats()).cpuMicros;
 
   let maxRssBytes = 0;
   const sampleRss = async () => {
@@ -100,8 +103,41 @@ export async function runScenario(
     // Completed 2xx answers over the measured time: errors do not count as throughput.
     requestsPerSecond: Math.round((result['2xx'] / result.duration) * 10) / 10,
     latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99 },
+    cpuMsPerRequest: Math.round(((stats.cpuMicros - cpuBefore) / 1000 / Math.max(1, result['2xx'] + result.non2xx)) * 1000) / 1000,
     errors: result.errors + result.non2xx,
     maxRssMb: Math.round(maxRssBytes / 1024 / 1024),
-    eventLoopP99Ms: scenario.watchesEventLoop ? stats.eventLoopDelay.p99Ms : undefined,
+    // Recorded for every scenario, so the login figure can be read against the others.
+    eventLoopP99Ms: stats.eventLoopDelay.p99Ms,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * One result from a scenario's rounds: mean throughput, median of each latency percentile,
+ * all errors, the highest RSS and event-loop delay seen.
+ *
+ * @example const result = mergeRounds([round1, round2, round3]);
+ */
+export function mergeRounds(rounds: ScenarioResult[]): ScenarioResult {
+  const [first] = rounds;
+  if (!first) throw new Error('mergeRounds needs at least one round');
+  const loopDelays = rounds.flatMap((round) => (round.eventLoopP99Ms === undefined ? [] : [round.eventLoopP99Ms]));
+  return {
+    ...first,
+    requestsPerSecond: Math.round((rounds.reduce((sum, round) => sum + round.requestsPerSecond, 0) / rounds.length) * 10) / 10,
+    latencyMs: {
+      p50: median(rounds.map((round) => round.latencyMs.p50)),
+      p90: median(rounds.map((round) => round.latencyMs.p90)),
+      p99: median(rounds.map((round) => round.latencyMs.p99)),
+    },
+    cpuMsPerRequest: median(rounds.map((round) => round.cpuMsPerRequest)),
+    errors: rounds.reduce((sum, round) => sum + round.errors, 0),
+    maxRssMb: Math.max(...rounds.map((round) => round.maxRssMb)),
+    eventLoopP99Ms: loopDelays.length > 0 ? Math.max(...loopDelays) : undefined,
   };
 }

@@ -11,10 +11,10 @@ import path from 'node:path';
 import { openBenchDatabaseServer } from './bench-database.ts';
 import { parseBenchOptions, type BenchOptions } from './bench-options.ts';
 import { prepareFixtures } from './fixtures.ts';
-import { probeScenario, runScenario, type ScenarioResult } from './load.ts';
+import { mergeRounds, probeScenario, runScenario, type ScenarioResult } from './load.ts';
 import { formatResultTables } from './report/results-tables.ts';
 import { writePerformanceReport } from './report/performance-report.ts';
-import { scenarios } from './scenarios.ts';
+import { scenarios, type Scenario } from './scenarios.ts';
 import { repoRoot, startServerUnderTest } from './server-process.ts';
 
 export interface SkippedScenario {
@@ -71,13 +71,25 @@ async function runAtSize(run: BenchRun, databaseServer: Awaited<ReturnType<typeo
         (scenario) =>
           (articles === options.mainSize || scenario.isScaleCurve) && (options.only.length === 0 || options.only.includes(scenario.id)),
       );
+      const available: Scenario[] = [];
       for (const scenario of selected) {
         if ((await probeScenario(server, scenario, fixtures)) === 'missing') {
           run.skipped.push({ id: scenario.id, articles, reason: 'route or procedure not on this build (404)' });
           log(`   skip ${scenario.id}: route or procedure missing`);
-          continue;
+        } else {
+          available.push(scenario);
         }
-        const result = await runScenario(server, scenario, fixtures, options, articles);
+      }
+      const rounds = new Map<string, ScenarioResult[]>(available.map((scenario) => [scenario.id, []]));
+      for (let round = 1; round <= options.rounds; round++) {
+        for (const scenario of available) {
+          // Warm-up once per scenario; later rounds start on a warm server.
+          const settings = { ...options, warmupSeconds: round === 1 ? options.warmupSeconds : 0 };
+          rounds.get(scenario.id)!.push(await runScenario(server, scenario, fixtures, settings, articles));
+        }
+      }
+      for (const scenario of available) {
+        const result = mergeRounds(rounds.get(scenario.id)!);
         run.results.push(result);
         log(
           `   ${scenario.id.padEnd(28)} ${String(result.requestsPerSecond).padStart(8)} req/s  p50 ${result.latencyMs.p50} ms  p99 ${result.latencyMs.p99} ms  errors ${result.errors}  rss ${result.maxRssMb} MB`,
@@ -106,7 +118,7 @@ async function main(): Promise<void> {
     skipped: [],
   };
   log(
-    `Conduit bench: sizes ${options.sizes.join(', ')} (full set at ${options.mainSize}), ${options.durationSeconds} s per scenario after ${options.warmupSeconds} s warm-up, ${options.connections} connections, PostgreSQL ${run.postgresVersion}${run.isEmbeddedPostgres ? ' (embedded)' : ''}`,
+    `Conduit bench: sizes ${options.sizes.join(', ')} (full set at ${options.mainSize}), ${options.rounds} round(s) of ${options.durationSeconds} s per scenario after ${options.warmupSeconds} s warm-up, ${options.connections} connections, PostgreSQL ${run.postgresVersion}${run.isEmbeddedPostgres ? ' (embedded)' : ''}`,
   );
   try {
     for (const articles of options.sizes) await runAtSize(run, databaseServer, articles);

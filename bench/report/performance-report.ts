@@ -99,7 +99,9 @@ the findings section comes from \`bench/report/findings.md\`.
   default pool (\`DB_POOL_MAX\`), \`BENCH_BASELINE_ROUTES=true\` for the baselines.
 - Data: \`npm run db:seed -- --articles N\` per size on a fresh database (${seeded || 'no seeding'}).
 - Load: autocannon over loopback, ${options.connections} connections, ${options.warmupSeconds} s warm-up (discarded),
-  then ${options.durationSeconds} s measured per scenario; lists ask for ${20} articles (no body).
+  then ${options.rounds} round(s) of ${options.durationSeconds} s per scenario, the scenarios taking turns within each
+  round (so a burst of load from elsewhere hits a scenario and its baseline alike); throughput is
+  the mean of the rounds, each latency percentile their median. Lists ask for 20 articles (no body).
 - Baselines: \`/bench/raw/*\` routes in the same process run the same Kysely query functions as
   the procedures and send plain JSON through Fastify (no tRPC, superjson or zod). RSS is
   sampled every 250 ms; event-loop delay comes from \`perf_hooks.monitorEventLoopDelay\` in the server.

@@ -33,6 +33,12 @@ export function throughputRatio(results: ScenarioResult[], result: ScenarioResul
   return baseline && baseline.requestsPerSecond > 0 ? result.requestsPerSecond / baseline.requestsPerSecond : undefined;
 }
 
+/** Server CPU per request of `result` over its baseline's (1.25 = a quarter more CPU per request). */
+export function cpuRatio(results: ScenarioResult[], result: ScenarioResult): number | undefined {
+  const baseline = find(results, result.baselineId, result.articles);
+  return baseline && baseline.cpuMsPerRequest > 0 ? result.cpuMsPerRequest / baseline.cpuMsPerRequest : undefined;
+}
+
 const fixed = (value: number | undefined, digits: number) => (value === undefined ? '–' : value.toFixed(digits));
 
 function mainTable(run: BenchRun): Table {
@@ -47,13 +53,15 @@ function mainTable(run: BenchRun): Table {
       String(result.latencyMs.p50),
       String(result.latencyMs.p90),
       String(result.latencyMs.p99),
+      fixed(result.cpuMsPerRequest, 2),
+      fixed(cpuRatio(run.results, result), 2),
       String(result.errors),
       String(result.maxRssMb),
       fixed(result.eventLoopP99Ms, 1),
     ]);
   return {
     title: `Scenarios at ${mainSize.toLocaleString('en')} articles`,
-    headers: ['scenario', 'kind', 'req/s', '× baseline', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'RSS MB', 'loop p99 ms'],
+    headers: ['scenario', 'kind', 'req/s', '× baseline', 'p50 ms', 'p90 ms', 'p99 ms', 'CPU ms/req', 'CPU × baseline', 'errors', 'RSS MB', 'loop p99 ms'],
     rows,
   };
 }

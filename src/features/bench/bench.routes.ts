@@ -12,6 +12,8 @@ import { getArticleBySlug, listArticles } from '../articles/article-queries.ts';
 
 /** What `GET /bench/stats` answers; milliseconds for delays, bytes for memory. */
 export interface ServerStats {
+  /** CPU time this process has used (user + system), µs: per-request cost that load elsewhere does not inflate as much as latency. */
+  cpuMicros: number;
   rssBytes: number;
   heapUsedBytes: number;
   eventLoopDelay: { p50Ms: number; p99Ms: number; maxMs: number; meanMs: number };
@@ -40,7 +42,9 @@ export function registerBenchRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get('/bench/stats', (): ServerStats => {
     const memory = process.memoryUsage();
+    const cpu = process.cpuUsage();
     return {
+      cpuMicros: cpu.user + cpu.system,
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
       eventLoopDelay: {
