@@ -57,7 +57,7 @@ function usersFor(options: SeedOptions): number {
 }
 
 /**
- * Fills an empty database with demo data and runs ANALYZE so plans reflect it.
+ * Fills an empty database with demo data and runs VACUUM (ANALYZE) so plans reflect it.
  *
  * @example await seedDemoData(db, { articles: 500 }); // { users: 40, articles: 500, … }
  */
@@ -147,8 +147,13 @@ export async function seedDemoData(db: Database, options: SeedOptions): Promise<
              ${base} - (${articleCount} - i) * interval '3 minutes' + k * interval '1 hour'
       FROM generate_series(1, ${articleCount}) AS i
       CROSS JOIN LATERAL generate_series(1, ${pick(sql.ref('i'), 'comments')} % 4) AS k`.execute(trx);
-    // Fresh statistics, so the planner sees the new sizes at once.
-    await sql`ANALYZE users, articles, article_slugs, tags, article_tags, follows, favorites, comments`.execute(trx);
+  });
+  // Fresh statistics and visibility maps, so plans (and index-only counts) fit the new data at
+  // once. VACUUM cannot run in a transaction; its own connection lifts the request-sized timeout.
+  await db.connection().execute(async (connection) => {
+    await sql`SET statement_timeout = 0`.execute(connection);
+    await sql`VACUUM (ANALYZE) users, articles, article_slugs, tags, article_tags, follows, favorites, comments`.execute(connection);
+    await sql`RESET statement_timeout`.execute(connection);
   });
 
   const count = async (table: 'users' | 'articles' | 'comments' | 'follows' | 'favorites' | 'tags') =>
