@@ -8,7 +8,7 @@ import type { FastifyRequest } from 'fastify';
 
 import { authenticate } from '../features/auth/authenticate.ts';
 import type { AppLucia } from '../features/auth/lucia.ts';
-import type { AppDeps, Context, SessionCookieWriter } from '../trpc/context.ts';
+import type { Context, createContextFactory, SessionCookieWriter } from '../trpc/context.ts';
 import { createCallerFactory } from '../trpc/init.ts';
 import { appRouter } from '../trpc/router.ts';
 
@@ -17,12 +17,15 @@ const noSessionCookie: SessionCookieWriter = { issue() {}, clear() {} };
 
 export const createRestCaller = createCallerFactory(appRouter);
 
+/** Exactly what the tRPC context factory is built from, so both surfaces get the same dependencies. */
+export type RestDeps = Parameters<typeof createContextFactory>[0];
+
 /**
  * @example
  * const context = await createRestContext(deps, lucia, request);
  * const user = await createRestCaller(context).auth.me();
  */
-export async function createRestContext(deps: AppDeps, lucia: AppLucia, request: FastifyRequest): Promise<Context> {
+export async function createRestContext(deps: RestDeps, lucia: AppLucia, request: FastifyRequest): Promise<Context> {
   const headers = { ...request.headers };
   delete headers.cookie;
   delete headers.origin;
