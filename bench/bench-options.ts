@@ -25,12 +25,15 @@ export interface BenchOptions {
   only: string[];
   /** Also write the raw results as JSON here (the smoke test reads it). */
   jsonPath: string | undefined;
+  /** Re-render docs/performance.md from a `--json` file instead of measuring (after editing findings.md). */
+  reportFromJson: string | undefined;
   /** Start the server with `--cpu-prof` and leave the profiles in this directory. */
   cpuProfileDir: string | undefined;
 }
 
 const usage = `usage: npm run bench -- [--smoke] [--report] [--sizes 1000,10000,100000] [--main-size 10000]
-  [--duration 5] [--rounds 3] [--warmup 3] [--connections 10] [--only name,name] [--json file] [--cpu-prof dir]`;
+  [--duration 5] [--rounds 3] [--warmup 3] [--connections 10] [--only name,name] [--json file] [--cpu-prof dir]
+  [--report-from run.json]`;
 
 function positiveInteger(name: string, raw: string): number {
   const value = Number(raw);
@@ -58,6 +61,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       only: { type: 'string' },
       json: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'report-from': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -83,5 +87,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     only: values.only ? values.only.split(',').map((name) => name.trim()).filter(Boolean) : [],
     jsonPath: values.json,
     cpuProfileDir: values['cpu-prof'],
+    reportFromJson: values['report-from'],
   };
 }

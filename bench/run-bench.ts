@@ -107,6 +107,12 @@ async function runAtSize(run: BenchRun, databaseServer: Awaited<ReturnType<typeo
 
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
+  if (options.reportFromJson) {
+    // A run's JSON (dates as strings) re-rendered: no server, no database.
+    const saved = JSON.parse(await readFile(options.reportFromJson, 'utf8')) as BenchRun & { startedAt: string };
+    log(`report written: ${await writePerformanceReport({ ...saved, startedAt: new Date(saved.startedAt) })}`);
+    return;
+  }
   const databaseServer = await openBenchDatabaseServer(process.env.DATABASE_URL || undefined);
   const run: BenchRun = {
     options,
