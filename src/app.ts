@@ -5,11 +5,12 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import { getTRPCErrorFromUnknown } from '@trpc/server';
-import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 
 import { createLoginThrottle } from './features/auth/login-throttle.ts';
 import { createLucia } from './features/auth/lucia.ts';
+import { registerBenchRoutes } from './features/bench/bench.routes.ts';
 import { registerHealthRoutes } from './features/health/health.routes.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { requestIdFor, requestIdHeader } from './http/request-id.ts';
@@ -20,6 +21,7 @@ import { restApi } from './rest/rest-api.ts';
 import { withRestCors } from './rest/rest-cors.ts';
 import { createContextFactory, type AppDeps } from './trpc/context.ts';
 import { describeError, retryAfterSecondsOf } from './trpc/error-contract.ts';
+import { fastifyTRPCFastPlugin } from './trpc/fastify-trpc-plugin.ts';
 import { appRouter, type AppRouter } from './trpc/router.ts';
 import { registerWebSocketRoute } from './realtime/websocket-route.ts';
 
@@ -85,7 +87,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // One lucia for both surfaces: /trpc, /api and WebSocket resolve sessions the same way.
   const lucia = createLucia(deps.db, config);
   const createContext = createContextFactory({ ...deps, loginThrottle }, lucia);
-  await app.register(fastifyTRPCPlugin, {
+
+  // Benchmark suite: baseline routes and server stats, only when BENCH_BASELINE_ROUTES=true.
+  if (config.BENCH_BASELINE_ROUTES) registerBenchRoutes(app, deps);
+
+  // tRPC's Fastify adapter with a fast path for single GET queries (ADR 0061).
+  await app.register(fastifyTRPCFastPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,

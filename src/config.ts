@@ -103,6 +103,8 @@ export const configSchema = z.object({
   /** Base URL of the web app, for links in emails (password reset). */
   APP_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
   TOTP_ISSUER: z.string().min(1).max(64).default('Conduit'),
+  // Benchmark suite (bench/): raw-Fastify baseline routes and server stats under /bench; never on by default.
+  BENCH_BASELINE_ROUTES: booleanFromString.default(false),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,103 @@
+/**
+ * The tRPC transformer: superjson on the wire in both directions, with a fast serializer for
+ * responses. Our outputs are JSON plus `Date`s; for that shape this produces exactly what
+ * `superjson.serialize` produces (same `json`, same `meta` keys in the same order), in one pass
+ * and without copying the tree. Anything else falls back to superjson itself. See
+ * docs/decisions/0060-fast-superjson-output.md; tests/bench/wire-transformer.test.ts holds it to
+ * superjson's output and round trip.
+ */
+import type { CombinedDataTransformer } from '@trpc/server';
+import superjson, { type SuperJSONResult } from 'superjson';
+
+type DateAnnotations = Record<string, ['Date']>;
+
+/** superjson refuses these keys (prototype pollution); falling back keeps its exact error. */
+const refusedKeys = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** superjson's path segment escaping (`pathstringifier.ts`): backslash, then dot. */
+function escapeKey(key: string): string {
+  return key.includes('.') || key.includes('\\') ? key.replace(/\\/g, '\\\\').replace(/\./g, '\\.') : key;
+}
+
+/**
+ * Walks `value` depth first in superjson's order, recording the path of each `Date`. Returns
+ * false on anything superjson would encode differently from JSON: undefined, non-finite
+ * numbers, -0, bigint, symbols, functions, Map/Set/RegExp/Error/URL, class instances, sparse
+ * arrays, invalid dates, and an object reached twice (superjson records referential equality).
+ * `path` is a stack of escaped segments, joined only when a Date needs it.
+ */
+function collectDates(value: object, path: string[], annotations: DateAnnotations, seen: Set<object>): boolean {
+  if (seen.has(value)) return false;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      if (!(index in value)) return false;
+      path.push(String(index));
+      const isEncodable = visit(value[index], path, annotations, seen);
+      path.pop();
+      if (!isEncodable) return false;
+    }
+    return true;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  for (const key of Object.keys(value)) {
+    if (refusedKeys.has(key)) return false;
+    path.push(escapeKey(key));
+    const isEncodable = visit((value as Record<string, unknown>)[key], path, annotations, seen);
+    path.pop();
+    if (!isEncodable) return false;
+  }
+  return true;
+}
+
+function visit(value: unknown, path: string[], annotations: DateAnnotations, seen: Set<object>): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object':
+      if (value === null) return true;
+      if (value instanceof Date) {
+        if (Number.isNaN(value.getTime()) || seen.has(value)) return false;
+        seen.add(value);
+        annotations[path.join('.')] = ['Date'];
+        return true;
+      }
+      return collectDates(value, path, annotations, seen);
+    default:
+      return false;
+  }
+}
+
+/**
+ * `superjson.serialize`, fast for JSON-and-Date values. The returned `json` is the value
+ * itself: `JSON.stringify` turns each `Date` into the same ISO string superjson writes
+ * (`Date.prototype.toJSON` is `toISOString`), so the bytes on the wire are identical.
+ *
+ * @example
+ * serializeForWire({ at: new Date(0), tags: ['a'] });
+ * // { json: { at: <the Date>, tags: ['a'] }, meta: { values: { at: ['Date'] }, v: 1 } }
+ * // JSON.stringify → {"json":{"at":"1970-01-01T00:00:00.000Z","tags":["a"]},"meta":{"values":{"at":["Date"]},"v":1}}
+ */
+export function serializeForWire(value: unknown): SuperJSONResult {
+  if (typeof value !== 'object' || value === null) {
+    // A JSON primitive needs no annotation; superjson handles the rest (undefined, NaN, bigint…).
+    return visit(value, [], {}, new Set()) ? { json: value as string | number | boolean | null } : superjson.serialize(value);
+  }
+  // A Date at the root is annotated at the root: rare, left to superjson.
+  if (value instanceof Date) return superjson.serialize(value);
+  const annotations: DateAnnotations = {};
+  if (!collectDates(value, [], annotations, new Set())) return superjson.serialize(value);
+  // `json` is typed as JSON values; it holds Dates that JSON.stringify writes as superjson does.
+  const json = value as SuperJSONResult['json'];
+  return Object.keys(annotations).length > 0 ? { json, meta: { values: annotations, v: 1 } } : { json };
+}
+
+/** Inputs are parsed by superjson itself; outputs go through `serializeForWire`. */
+export const wireTransformer: CombinedDataTransformer = {
+  input: superjson,
+  output: { serialize: serializeForWire, deserialize: (data: SuperJSONResult): unknown => superjson.deserialize(data) },
+};
