@@ -11,6 +11,10 @@ import { createLucia } from './features/auth/lucia.ts';
 import { registerHealthRoutes } from './features/health/health.routes.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { requestIdFor, requestIdHeader } from './http/request-id.ts';
+import { installHttpObservability } from './observability/http-observability.ts';
+import { registerLoadShedding } from './observability/load-shedding.ts';
+import { registerMetricsRoute } from './observability/metrics.routes.ts';
+import { countProcedureError, retryAfterFor } from './observability/trpc-observability.ts';
 import { createContextFactory, type AppDeps } from './trpc/context.ts';
 import { describeError } from './trpc/error-contract.ts';
 import { appRouter, type AppRouter } from './trpc/router.ts';
@@ -37,6 +41,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header(requestIdHeader, request.id);
   });
+  // Operability (faults): load shedding first, so a shed request costs as little as possible.
+  await registerLoadShedding(app, deps);
+  installHttpObservability(app, deps);
 
   await app.register(helmet);
   await app.register(cors, {
@@ -48,6 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   installErrorHandlers(app);
   registerHealthRoutes(app, deps.db);
+  registerMetricsRoute(app, deps);
 
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
@@ -56,10 +64,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       createContext: createContextFactory(deps, createLucia(deps.db, config)),
       maxBatchSize: config.TRPC_MAX_BATCH_SIZE,
       onError({ error, path, req }) {
+        countProcedureError(deps.metrics, path, error);
         if (describeError(error).httpStatus >= 500) {
           req.log.error({ err: error, path }, 'procedure failed');
         }
       },
+      responseMeta: ({ errors }) => retryAfterFor(errors, config),
     },
   } satisfies FastifyTRPCPluginOptions<AppRouter>);
 

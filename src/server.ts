@@ -11,6 +11,7 @@ import { createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { locateDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -27,13 +28,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const startedAt = performance.now();
   const location = await locateDatabase(config, logger);
-  const { db } = createDatabase(config, location.connectionString, logger);
+  const metrics = createMetrics();
+  const { db } = createDatabase(config, location.connectionString, logger, metrics);
   if (config.MIGRATE_ON_START) {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
 
-  const app = await buildApp({ config, db, logger });
+  const app = await buildApp({ config, db, logger, metrics });
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');

@@ -12,12 +12,15 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { authenticate, type Authentication } from '../features/auth/authenticate.ts';
 import type { AppLucia } from '../features/auth/lucia.ts';
+import type { AppMetrics } from '../observability/metrics.ts';
 
 /** Long-lived dependencies the app is built from (`buildApp(deps)`). */
 export interface AppDeps {
   config: Config;
   db: Database;
   logger: Logger;
+  /** Prometheus registry and instruments (src/observability/metrics.ts). */
+  metrics: AppMetrics;
 }
 
 /** The transport-neutral facts about the caller's request. */

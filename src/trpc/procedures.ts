@@ -5,12 +5,13 @@
 import { readCredential } from '../features/auth/authenticate.ts';
 import { isCrossSiteMutation } from '../features/auth/csrf.ts';
 import { AppError } from '../lib/errors.ts';
+import { observeProcedure } from '../observability/procedure-metrics.ts';
 import { t } from './init.ts';
 
 type Role = 'user' | 'moderator' | 'admin';
 
 /** Anyone may call; cookie-authenticated mutations must come from a trusted origin. */
-export const publicProcedure = t.procedure.use(({ ctx, type, next }) => {
+export const publicProcedure = t.procedure.use(observeProcedure).use(({ ctx, type, next }) => {
   // A stale or forged session cookie still counts as a cookie: login CSRF is refused too.
   const credentialVia = readCredential(ctx.request.headers, ctx.lucia)?.via ?? null;
   if (type === 'mutation' && isCrossSiteMutation(ctx.request.headers, ctx.config.CORS_ORIGINS, credentialVia)) {

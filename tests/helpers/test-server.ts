@@ -13,6 +13,7 @@ import type { AppRouter } from '../../src/client.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createDatabase, type Database } from '../../src/db/database.ts';
 import { createLogger } from '../../src/lib/logger.ts';
+import { createMetrics, type AppMetrics } from '../../src/observability/metrics.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export interface TestServer {
@@ -20,6 +21,7 @@ export interface TestServer {
   app: FastifyInstance;
   db: Database;
   config: Config;
+  metrics: AppMetrics;
   database: TestDatabase;
   /** Every log line the server wrote, parsed. */
   logs: Array<Record<string, unknown>>;
@@ -57,8 +59,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
   });
   const logger = createLogger(config, sink);
-  const { db } = createDatabase(config, database.url, logger);
-  const app = await buildApp({ config, db, logger });
+  const metrics = createMetrics();
+  const { db } = createDatabase(config, database.url, logger, metrics);
+  const app = await buildApp({ config, db, logger, metrics });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');
@@ -68,6 +71,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     app,
     db,
     config,
+    metrics,
     database,
     logs,
     api: createApiClient(baseUrl),
