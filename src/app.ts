@@ -64,7 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       createContext: createContextFactory(deps, createLucia(deps.db, config)),
       maxBatchSize: config.TRPC_MAX_BATCH_SIZE,
       onError({ error, path, req }) {
-        countProcedureError(deps.metrics, path, error);
+        countProcedureError(deps.metrics, path, error, req.log);
         if (describeError(error).httpStatus >= 500) {
           req.log.error({ err: error, path }, 'procedure failed');
         }

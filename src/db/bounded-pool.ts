@@ -14,7 +14,8 @@ import { AppError } from '../lib/errors.ts';
 export function boundedPool(pool: pg.Pool, maxWaiting: number): PostgresPool {
   return {
     connect: async () => {
-      if (pool.waitingCount >= maxWaiting && pool.idleCount === 0) {
+      const isSaturated = pool.totalCount >= (pool.options.max ?? 10) && pool.idleCount === 0;
+      if (isSaturated && pool.waitingCount >= maxWaiting) {
         throw new AppError('UNAVAILABLE', 'The database is busy; retry shortly', {
           details: { cause: 'pool-queue-full' },
         });
