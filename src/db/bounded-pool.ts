@@ -5,13 +5,19 @@
  */
 import type { PostgresPool } from 'kysely';
 import pg from 'pg';
+import type { Logger } from 'pino';
 
 import { AppError } from '../lib/errors.ts';
 
 /**
- * @example new PostgresDialect({ pool: boundedPool(pool, 200) });
+ * Also guards checked-out clients: pg emits 'error' on a client whose connection dies between
+ * queries (a database restart mid-transaction), the pool only listens while the client is idle,
+ * and Kysely never listens — an unhandled 'error' event would crash the process.
+ *
+ * @example new PostgresDialect({ pool: boundedPool(pool, 200, logger) });
  */
-export function boundedPool(pool: pg.Pool, maxWaiting: number): PostgresPool {
+export function boundedPool(pool: pg.Pool, maxWaiting: number, logger: Logger): PostgresPool {
+  const guarded = new WeakSet<pg.PoolClient>();
   return {
     connect: async () => {
       const isSaturated = pool.totalCount >= (pool.options.max ?? 10) && pool.idleCount === 0;
@@ -20,7 +26,13 @@ export function boundedPool(pool: pg.Pool, maxWaiting: number): PostgresPool {
           details: { cause: 'pool-queue-full' },
         });
       }
-      return pool.connect();
+      const client = await pool.connect();
+      if (!guarded.has(client)) {
+        guarded.add(client);
+        // The query in flight (if any) fails with the same error and is reported there.
+        client.on('error', (error) => logger.warn({ error: error.message }, 'database connection failed while checked out'));
+      }
+      return client;
     },
     end: () => pool.end(),
     // Kysely opens a control connection from these to cancel queries (kill on abort).

@@ -46,7 +46,7 @@ export function createDatabase(
   pool.on('error', (error) => logger.warn({ error: error.message }, 'idle database connection failed'));
   // Operability (faults): a bounded wait queue, pool gauges, query timings and slow-query logs.
   metrics?.observePool(pool);
-  const dialect = new PostgresDialect({ pool: boundedPool(pool, config.DB_POOL_MAX_WAITING ?? Number.POSITIVE_INFINITY) });
+  const dialect = new PostgresDialect({ pool: boundedPool(pool, config.DB_POOL_MAX_WAITING ?? Number.POSITIVE_INFINITY, logger) });
   const log = createQueryLog({ metrics, logger, slowQueryMs: config.SLOW_QUERY_MS ?? Number.POSITIVE_INFINITY });
   const db = new Kysely<DB>({ dialect, plugins: [new CamelCasePlugin()], log });
   return { db, pool };
