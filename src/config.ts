@@ -50,6 +50,8 @@ export const configSchema = z.object({
   OVERLOAD_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   /** Retry-After (seconds) sent with every 503 UNAVAILABLE. */
   RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(2),
+  /** An Idempotency-Key is remembered this long; a later reuse starts afresh. */
+  IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   // domain: tags.popular may be this stale; a new article's tags show up within it.
   POPULAR_TAGS_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   // domain: `npm start` seeds demo data into a new, empty embedded database.

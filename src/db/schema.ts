@@ -85,6 +85,16 @@ export interface Follows {
   followerId: string;
 }
 
+export interface IdempotencyKeys {
+  createdAt: Generated<Timestamp>;
+  key: string;
+  procedure: string;
+  requestHash: string;
+  response: Json | null;
+  updatedAt: Generated<Timestamp>;
+  userId: string;
+}
+
 export interface Sessions {
   createdAt: Generated<Timestamp>;
   expiresAt: Timestamp;
@@ -124,6 +134,7 @@ export interface DB {
   comments: Comments;
   favorites: Favorites;
   follows: Follows;
+  idempotencyKeys: IdempotencyKeys;
   sessions: Sessions;
   tags: Tags;
   users: Users;

@@ -39,6 +39,8 @@ export const errorReasons = {
   REASON_REQUIRED: 'BAD_REQUEST',
   CANNOT_CHANGE_OWN_ACCOUNT: 'FORBIDDEN',
   SLUG_UNAVAILABLE: 'CONFLICT',
+  // faults (idempotency)
+  IDEMPOTENCY_KEY_REUSED: 'UNPROCESSABLE_CONTENT',
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
 
 export type ErrorReason = keyof typeof errorReasons;
