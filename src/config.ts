@@ -47,6 +47,8 @@ export const configSchema = z.object({
   OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
   OVERLOAD_MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(0),
   OVERLOAD_MAX_RSS_BYTES: z.coerce.number().int().min(0).default(0),
+  /** Requests being served at once beyond this get 503 at once (0: no cap). Bounds queueing latency. */
+  OVERLOAD_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(100_000).default(1_000),
   OVERLOAD_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   /** Retry-After (seconds) sent with every 503 UNAVAILABLE. */
   RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(2),

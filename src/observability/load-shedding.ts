@@ -23,6 +23,7 @@ type LoadSheddingConfig = Pick<
   | 'OVERLOAD_MAX_HEAP_USED_BYTES'
   | 'OVERLOAD_MAX_RSS_BYTES'
   | 'OVERLOAD_SAMPLE_INTERVAL_MS'
+  | 'OVERLOAD_MAX_IN_FLIGHT'
   | 'RETRY_AFTER_SECONDS'
 >;
 
@@ -55,4 +56,28 @@ export async function registerLoadShedding(
     pressureHandler: shed as NonNullable<FastifyUnderPressureOptions['pressureHandler']>,
   };
   await app.register(underPressure, options);
+  if (config.OVERLOAD_MAX_IN_FLIGHT > 0) capRequestsInFlight(app, config.OVERLOAD_MAX_IN_FLIGHT, shed);
+}
+
+/**
+ * The thresholds above are sampled, so a burst arriving between two samples is accepted whole
+ * and queues (for the pool, for the CPU). A cap on requests in flight bounds that queue at any
+ * instant, which is what keeps the latency of accepted requests bounded (Little's law).
+ */
+function capRequestsInFlight(
+  app: FastifyInstance,
+  maxInFlight: number,
+  shed: (request: FastifyRequest, reply: FastifyReply, type: string) => unknown,
+): void {
+  let inFlight = 0;
+  app.addHook('onRequest', async (request, reply) => {
+    if (neverShed.has(request.routeOptions.url ?? '')) return undefined;
+    if (inFlight >= maxInFlight) return reply.send(shed(request, reply, 'requestsInFlight'));
+    inFlight++;
+    // 'close' fires once whether the response finished or the client went away.
+    reply.raw.once('close', () => {
+      inFlight--;
+    });
+    return undefined;
+  });
 }

@@ -83,13 +83,15 @@ export async function startServerProcess(env: Record<string, string>, readyTimeo
     hasExited = true;
   });
 
-  await eventually(() => {
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await eventually(async () => {
     if (hasExited) throw new Error(`server exited during start-up: ${stderr.slice(0, 2_000)}`);
-    return logs.some((line) => line.msg === 'Conduit API ready') ? true : undefined;
+    const live = await fetch(`${baseUrl}/healthz`).then((response) => response.ok, () => false);
+    return live ? true : undefined;
   }, readyTimeoutMs, 'the server to be ready');
 
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     child,
     logs,
     exited,
