@@ -15,6 +15,7 @@ import { installHttpObservability } from './observability/http-observability.ts'
 import { registerLoadShedding } from './observability/load-shedding.ts';
 import { registerMetricsRoute } from './observability/metrics.routes.ts';
 import { countProcedureError, retryAfterFor } from './observability/trpc-observability.ts';
+import { registerDevMailboxRoutes } from './jobs/dev-mailbox.routes.ts';
 import { createContextFactory, type AppDeps } from './trpc/context.ts';
 import { describeError } from './trpc/error-contract.ts';
 import { appRouter, type AppRouter } from './trpc/router.ts';
@@ -56,6 +57,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandlers(app);
   registerHealthRoutes(app, deps.db);
   registerMetricsRoute(app, deps);
+  // Jobs and email: the development mailbox (not in production), and the worker stops with the app.
+  registerDevMailboxRoutes(app, config);
+  const { jobs } = deps;
+  if (jobs) app.addHook('onClose', () => jobs.stop());
 
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',

@@ -12,6 +12,9 @@ import { migrateToLatest } from './db/migrator.ts';
 import { locateDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
+// Jobs and email
+import { installJobQueueSchema } from './jobs/job-queue-schema.ts';
+import { startJobRunner } from './jobs/job-runner.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -33,9 +36,13 @@ async function main(): Promise<void> {
   if (config.MIGRATE_ON_START) {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    await installJobQueueSchema(location.connectionString, logger);
   }
 
-  const app = await buildApp({ config, db, logger, metrics });
+  const jobs = config.JOBS_IN_PROCESS
+    ? await startJobRunner({ config, db, logger, connectionString: location.connectionString })
+    : undefined;
+  const app = await buildApp({ config, db, logger, metrics, jobs });
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');

@@ -95,6 +95,26 @@ export interface IdempotencyKeys {
   userId: string;
 }
 
+export interface JobWorkerInstances {
+  createdAt: Generated<Timestamp>;
+  hostname: string;
+  instanceId: string;
+  pid: number;
+  updatedAt: Generated<Timestamp>;
+  workerIds: Generated<string[]>;
+}
+
+export interface SentEmails {
+  createdAt: Generated<Timestamp>;
+  idempotencyKey: string;
+  messageId: string;
+  recipient: string;
+  sentAt: Generated<Timestamp>;
+  subject: string;
+  transport: string;
+  updatedAt: Generated<Timestamp>;
+}
+
 export interface Sessions {
   createdAt: Generated<Timestamp>;
   expiresAt: Timestamp;
@@ -135,6 +155,8 @@ export interface DB {
   favorites: Favorites;
   follows: Follows;
   idempotencyKeys: IdempotencyKeys;
+  jobWorkerInstances: JobWorkerInstances;
+  sentEmails: SentEmails;
   sessions: Sessions;
   tags: Tags;
   users: Users;

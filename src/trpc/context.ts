@@ -13,6 +13,7 @@ import type { Database } from '../db/database.ts';
 import { authenticate, type Authentication } from '../features/auth/authenticate.ts';
 import type { AppLucia } from '../features/auth/lucia.ts';
 import type { AppMetrics } from '../observability/metrics.ts';
+import type { JobRunner } from '../jobs/job-runner.ts';
 
 /** Long-lived dependencies the app is built from (`buildApp(deps)`). */
 export interface AppDeps {
@@ -21,6 +22,8 @@ export interface AppDeps {
   logger: Logger;
   /** Prometheus registry and instruments (src/observability/metrics.ts). */
   metrics: AppMetrics;
+  /** The in-process job worker (JOBS_IN_PROCESS); the app stops it on close. */
+  jobs?: JobRunner | undefined;
 }
 
 /** The transport-neutral facts about the caller's request. */

@@ -2,6 +2,9 @@
  * An in-process Conduit API on an ephemeral port over its own database, with a real
  * `@trpc/client` pointed at it — the way every client talks to the server.
  */
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 
 import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
@@ -14,6 +17,8 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createDatabase, type Database } from '../../src/db/database.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { createMetrics, type AppMetrics } from '../../src/observability/metrics.ts';
+// Jobs and email
+import { startJobRunner, type JobRunner } from '../../src/jobs/job-runner.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export interface TestServer {
@@ -25,6 +30,8 @@ export interface TestServer {
   database: TestDatabase;
   /** Every log line the server wrote, parsed. */
   logs: Array<Record<string, unknown>>;
+  /** The in-process job worker, when started with `{ jobs: true }`. */
+  jobs: JobRunner | undefined;
   /** A batching tRPC client (like a browser app's). */
   api: ReturnType<typeof createApiClient>;
   close(): Promise<void>;
@@ -46,9 +53,22 @@ export function createUnbatchedApiClient(baseUrl: string, headers: Record<string
  * beforeAll(async () => { server = await startTestServer(); });
  * afterAll(() => server.close());
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  /** Run the job worker in-process (emails are sent); off by default so other tests stay fast. */
+  jobs?: boolean;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: database.url, ...env });
+  const mailboxDir = path.join(tmpdir(), `${database.name}-mailbox`);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: database.url,
+    DEV_MAILBOX_DIR: mailboxDir,
+    ...env,
+    JOBS_IN_PROCESS: options.jobs ? 'true' : 'false',
+  });
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -61,7 +81,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const logger = createLogger(config, sink);
   const metrics = createMetrics();
   const { db } = createDatabase(config, database.url, logger, metrics);
-  const app = await buildApp({ config, db, logger, metrics });
+  const jobs = config.JOBS_IN_PROCESS
+    ? await startJobRunner({ config, db, logger, connectionString: database.url })
+    : undefined;
+  const app = await buildApp({ config, db, logger, metrics, jobs });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');
@@ -74,11 +97,13 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     metrics,
     database,
     logs,
+    jobs,
     api: createApiClient(baseUrl),
     async close() {
       await app.close();
       await db.destroy();
       await database.drop();
+      await rm(mailboxDir, { recursive: true, force: true });
     },
   };
 }
