@@ -22,6 +22,13 @@ async function lockUsers(server: TestServer) {
   await client.query('BEGIN');
   await client.query('LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
   return {
+    /** Queries of this database currently waiting for a lock (the ones we are blocking). */
+    waitingQueries: async () => {
+      const { rows } = await client.query<{ count: number }>(
+        "SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+      );
+      return rows[0]?.count ?? 0;
+    },
     release: async () => {
       await client.query('ROLLBACK');
       await client.end();
@@ -39,10 +46,6 @@ async function attemptLogin(server: TestServer): Promise<Outcome> {
     const reason = (error as { data?: { reason?: string } }).data?.reason ?? 'NETWORK';
     return { reason, ms: performance.now() - startedAt };
   }
-}
-
-async function poolConnections(server: TestServer): Promise<number | undefined> {
-  return sampleValue(await (await fetch(`${server.baseUrl}/metrics`)).text(), 'conduit_db_pool_connections');
 }
 
 let server: TestServer | undefined;
@@ -83,7 +86,9 @@ describe('pool exhaustion', () => {
     server = await startTestServer({ DB_POOL_MAX: '1', DB_POOL_MAX_WAITING: '0', DB_STATEMENT_TIMEOUT_MS: '20000' });
     const lock = await lockUsers(server);
     const blocked = attemptLogin(server);
-    await eventually(async () => ((await poolConnections(server!)) === 1 ? true : undefined), 5_000, 'the pool to fill');
+    // The one connection is checked out by the login, which waits on the lock in PostgreSQL.
+    // (Asked of PostgreSQL, not /metrics: a scrape itself borrows a connection.)
+    await eventually(async () => ((await lock.waitingQueries()) >= 1 ? true : undefined), 10_000, 'the login to wait on the lock');
     const response = await fetch(`${server.baseUrl}/trpc/auth.login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
