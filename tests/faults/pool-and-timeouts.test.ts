@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { createUnbatchedApiClient, startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { eventually, sampleValue } from './polling.ts';
+import { sampleValue } from './polling.ts';
 
 interface Outcome {
   reason: string;
@@ -22,13 +22,6 @@ async function lockUsers(server: TestServer) {
   await client.query('BEGIN');
   await client.query('LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
   return {
-    /** Queries of this database currently waiting for a lock (the ones we are blocking). */
-    waitingQueries: async () => {
-      const { rows } = await client.query<{ count: number }>(
-        "SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-      );
-      return rows[0]?.count ?? 0;
-    },
     release: async () => {
       await client.query('ROLLBACK');
       await client.end();
@@ -48,6 +41,9 @@ async function attemptLogin(server: TestServer): Promise<Outcome> {
   }
 }
 
+/** Load shedding off: on a busy CI machine it could answer first, and this file is about the pool. */
+const poolOnly = { OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', OVERLOAD_MAX_IN_FLIGHT: '0' };
+
 let server: TestServer | undefined;
 afterEach(async () => {
   await server?.close();
@@ -61,6 +57,7 @@ describe('pool exhaustion', () => {
       DB_POOL_MAX_WAITING: '3',
       DB_CONNECTION_TIMEOUT_MS: '500',
       DB_STATEMENT_TIMEOUT_MS: '20000',
+      ...poolOnly,
     });
     const lock = await lockUsers(server);
     const burst = Array.from({ length: 12 }, () => attemptLogin(server!));
@@ -81,29 +78,11 @@ describe('pool exhaustion', () => {
     // Every refusal is bounded by the connection timeout (500 ms), never by the 20 s lock wait.
     expect(slowestRefusalMs).toBeLessThan(5_000);
   });
-
-  it('sends Retry-After with the 503', async () => {
-    server = await startTestServer({ DB_POOL_MAX: '1', DB_POOL_MAX_WAITING: '0', DB_STATEMENT_TIMEOUT_MS: '20000' });
-    const lock = await lockUsers(server);
-    const blocked = attemptLogin(server);
-    // The one connection is checked out by the login, which waits on the lock in PostgreSQL.
-    // (Asked of PostgreSQL, not /metrics: a scrape itself borrows a connection.)
-    await eventually(async () => ((await lock.waitingQueries()) >= 1 ? true : undefined), 10_000, 'the login to wait on the lock');
-    const response = await fetch(`${server.baseUrl}/trpc/auth.login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ json: { login: 'nobody@example.com', password: 'x' } }),
-    });
-    await lock.release();
-    await blocked;
-    expect(response.status).toBe(503);
-    expect(response.headers.get('retry-after')).toBe(server.config.RETRY_AFTER_SECONDS.toString());
-  });
 });
 
 describe('statement timeout', () => {
   it('cancels a query over statement_timeout, reports TIMEOUT and keeps the connection healthy', async () => {
-    server = await startTestServer({ DB_POOL_MAX: '1', DB_STATEMENT_TIMEOUT_MS: '300' });
+    server = await startTestServer({ DB_POOL_MAX: '1', DB_STATEMENT_TIMEOUT_MS: '300', ...poolOnly });
     const lock = await lockUsers(server);
     const cancelled = await attemptLogin(server);
     await lock.release();
