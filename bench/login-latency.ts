@@ -20,6 +20,7 @@ import { createLoginThrottle } from '../src/features/auth/login-throttle.ts';
 import { hashPassword, verifyPassword } from '../src/features/auth/passwords.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { createScaleOutDeps } from '../src/realtime/scale-out-deps.ts';
+import { createMetrics } from '../src/observability/metrics.ts';
 
 const samples = Number(process.argv[2] ?? 40);
 
@@ -55,7 +56,7 @@ await migrateToLatest(db);
 const loginThrottle = createLoginThrottle(config);
 // realtime: the bus, stream hub and rate limits every app is built with.
 const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: url.toString() }, logger);
-const app = await buildApp({ config, db, logger, loginThrottle, ...scaleOut });
+const app = await buildApp({ config, db, logger, metrics: createMetrics(), loginThrottle, ...scaleOut });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;

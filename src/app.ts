@@ -14,13 +14,18 @@ import { registerBenchRoutes } from './features/bench/bench.routes.ts';
 import { registerHealthRoutes } from './features/health/health.routes.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { requestIdFor, requestIdHeader } from './http/request-id.ts';
+import { installHttpObservability } from './observability/http-observability.ts';
+import { observeJobs } from './observability/job-metrics.ts';
+import { registerLoadShedding } from './observability/load-shedding.ts';
+import { registerMetricsRoute } from './observability/metrics.routes.ts';
+import { countProcedureError, retryAfterFor } from './observability/trpc-observability.ts';
 import { registerDevMailboxRoutes } from './jobs/dev-mailbox.routes.ts';
 // REST (RealWorld) API and its documentation
 import { registerApiDocs } from './rest/api-docs.ts';
 import { restApi } from './rest/rest-api.ts';
 import { withRestCors } from './rest/rest-cors.ts';
 import { createContextFactory, type AppDeps } from './trpc/context.ts';
-import { describeError, retryAfterSecondsOf } from './trpc/error-contract.ts';
+import { describeError } from './trpc/error-contract.ts';
 import { fastifyTRPCFastPlugin } from './trpc/fastify-trpc-plugin.ts';
 import { appRouter, type AppRouter } from './trpc/router.ts';
 import { registerWebSocketRoute } from './realtime/websocket-route.ts';
@@ -49,6 +54,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header(requestIdHeader, request.id);
   });
+  // Operability (faults): load shedding first, so a shed request costs as little as possible.
+  await registerLoadShedding(app, deps);
+  installHttpObservability(app, deps);
 
   // Graceful shutdown: answers still in flight once close() has begun carry `Connection: close`,
   // so keep-alive clients do not reuse a socket that is about to go away (and the socket closes
@@ -75,6 +83,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   installErrorHandlers(app);
   registerHealthRoutes(app, deps.db);
+  registerMetricsRoute(app, deps);
+  observeJobs(deps.metrics, { db: deps.db, events: deps.jobs?.events });
   // Jobs and email: the development mailbox (not in production), and the worker stops with the app.
   registerDevMailboxRoutes(app, config);
   const { jobs } = deps;
@@ -98,16 +108,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       router: appRouter,
       createContext,
       maxBatchSize: config.TRPC_MAX_BATCH_SIZE,
-      // Accounts and security: a RATE_LIMITED error says when to come back (`Retry-After`).
-      responseMeta({ errors }) {
-        const retryAfter = Math.max(0, ...errors.map((error) => retryAfterSecondsOf(error)));
-        return retryAfter > 0 ? { headers: new Headers({ 'retry-after': String(retryAfter) }) } : {};
-      },
       onError({ error, path, req }) {
+        countProcedureError(deps.metrics, path, error, req.log);
         if (isServerFault(error, deps)) {
           req.log.error({ err: error, path }, 'procedure failed');
         }
       },
+      // RATE_LIMITED and every 503 say when to come back (`Retry-After`).
+      responseMeta: ({ errors }) => retryAfterFor(errors, config),
     },
   } satisfies FastifyTRPCPluginOptions<AppRouter>);
 

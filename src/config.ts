@@ -70,6 +70,29 @@ export const configSchema = z.object({
   SUBSCRIPTION_QUEUE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(1_000),
   /** How often an open stream re-checks its session; a revoked session ends the stream. */
   SUBSCRIPTION_SESSION_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  // Operability (faults): metrics, slow logs, load shedding, pool queue bound. docs/operations.md.
+  /** Bearer token for GET /metrics. Unset: open outside production, not served in production. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  SLOW_REQUEST_MS: z.coerce.number().int().min(1).max(600_000).default(1_000),
+  SLOW_QUERY_MS: z.coerce.number().int().min(1).max(600_000).default(500),
+  /** Requests waiting for a pool connection beyond this many get 503 UNAVAILABLE at once. */
+  DB_POOL_MAX_WAITING: z.coerce.number().int().min(0).max(100_000).default(200),
+  /** Load shedding thresholds (0 turns a check off); sampled every OVERLOAD_SAMPLE_INTERVAL_MS. */
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
+  OVERLOAD_MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(0),
+  OVERLOAD_MAX_RSS_BYTES: z.coerce.number().int().min(0).default(0),
+  /** Requests being served at once beyond this get 503 at once (0: no cap). Bounds queueing latency. */
+  OVERLOAD_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(100_000).default(1_000),
+  OVERLOAD_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  /** Retry-After (seconds) sent with every 503 UNAVAILABLE. */
+  RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(2),
+  /** An Idempotency-Key is remembered this long; a later reuse starts afresh. */
+  IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+  // domain: tags.popular may be this stale; a new article's tags show up within it.
+  POPULAR_TAGS_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  // domain: `npm start` seeds demo data into a new, empty embedded database.
+  SEED_DEMO_DATA: booleanFromString.default(true),
   // Jobs and email (src/jobs/): graphile-worker queue, nodemailer SMTP or the development mailbox.
   /** Run the job worker inside the server process; `npm run worker` runs it on its own. */
   JOBS_IN_PROCESS: booleanFromString.default(true),
@@ -90,10 +113,6 @@ export const configSchema = z.object({
   SMTP_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(1_000).default(5),
   SMTP_BREAKER_HALF_OPEN_AFTER_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   DEV_MAILBOX_DIR: z.string().min(1).default('.data/mailbox'),
-  // domain: tags.popular may be this stale; a new article's tags show up within it.
-  POPULAR_TAGS_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
-  // domain: `npm start` seeds demo data into a new, empty embedded database.
-  SEED_DEMO_DATA: booleanFromString.default(true),
   // Accounts and security
   // (REDIS_URL is declared under real-time above: login throttling shares it.)
   LOGIN_THROTTLE_KEY_PREFIX: z.string().min(1).max(200).default('conduit:login-throttle'),

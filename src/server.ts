@@ -12,6 +12,7 @@ import { migrateToLatest } from './db/migrator.ts';
 import { locateDatabase } from './db/open-database.ts';
 import { demoPassword, isDatabaseEmpty, seedDemoData } from './db/seed.ts';
 import { createLogger } from './lib/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
 import { createScaleOutDeps } from './realtime/scale-out-deps.ts';
 // Jobs and email
 import { installJobQueueSchema } from './jobs/job-queue-schema.ts';
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const startedAt = performance.now();
   const location = await locateDatabase(config, logger);
-  const { db, pool } = createDatabase(config, location.connectionString, logger);
+  const metrics = createMetrics();
+  const { db, pool } = createDatabase(config, location.connectionString, logger, metrics);
   if (config.MIGRATE_ON_START) {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
     : undefined;
   const loginThrottle = createLoginThrottle(config, logger);
   const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: location.connectionString }, logger);
-  const app = await buildApp({ config, db, logger, jobs, loginThrottle, ...scaleOut });
+  const app = await buildApp({ config, db, logger, metrics, jobs, loginThrottle, ...scaleOut });
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');

@@ -12,6 +12,13 @@ import type { EventBus } from './event-bus.ts';
 
 export type EmitEvent = (event: DomainEvent) => Promise<void>;
 
+/** What a write path needs to emit; `afterCommit` defers the announcement (see runIdempotently). */
+export interface WriteDeps {
+  db: Database;
+  bus: EventBus;
+  afterCommit?: ((effect: () => Promise<void>) => Promise<void>) | undefined;
+}
+
 /**
  * @example
  * const slug = await writeWithEvents(ctx, async (trx, emit) => {
@@ -21,7 +28,7 @@ export type EmitEvent = (event: DomainEvent) => Promise<void>;
  * });
  */
 export async function writeWithEvents<T>(
-  deps: { db: Database; bus: EventBus },
+  deps: WriteDeps,
   work: (trx: Transaction<DB>, emit: EmitEvent) => Promise<T>,
 ): Promise<T> {
   const eventIds: string[] = [];
@@ -30,6 +37,9 @@ export async function writeWithEvents<T>(
       eventIds.push(await recordEvent(trx, event));
     }),
   );
-  await deps.bus.announce(eventIds);
+  // Inside an idempotency claim `deps.db` is the claim's transaction: announcing now would
+  // precede the real commit, so the claim runs the announcement once it has committed.
+  if (deps.afterCommit) await deps.afterCommit(() => deps.bus.announce(eventIds));
+  else await deps.bus.announce(eventIds);
   return result;
 }

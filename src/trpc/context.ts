@@ -17,6 +17,7 @@ import type { RateLimits } from '../rate-limit/rate-limits.ts';
 import type { EventBus } from '../realtime/event-bus.ts';
 import type { SubscriptionHub } from '../realtime/subscription-hub.ts';
 import type { LoginThrottle } from '../features/auth/login-throttle.ts';
+import type { AppMetrics } from '../observability/metrics.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 
 /** Long-lived dependencies the app is built from (`buildApp(deps)`). */
@@ -30,6 +31,8 @@ export interface AppDeps {
   bus: EventBus;
   subscriptions: SubscriptionHub;
   rateLimits: RateLimits;
+  /** Prometheus registry and instruments (src/observability/metrics.ts). */
+  metrics: AppMetrics;
   /** The in-process job worker (JOBS_IN_PROCESS); the app stops it on close. */
   jobs?: JobRunner | undefined;
   // Accounts and security: failed sign-ins per account and per IP (Redis or memory); when

@@ -14,6 +14,7 @@ import { createLogger } from '../../src/lib/logger.ts';
 import { createScaleOutDeps } from '../../src/realtime/scale-out-deps.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 import { createApiClient } from '../helpers/test-server.ts';
+import { createMetrics } from '../../src/observability/metrics.ts';
 
 export interface RecordedStatement {
   sql: string;
@@ -35,7 +36,7 @@ export async function startRecordingServer() {
     },
   });
   const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: database.url }, logger);
-  const app = await buildApp({ config, db, logger, ...scaleOut });
+  const app = await buildApp({ config, db, logger, metrics: createMetrics(), ...scaleOut });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');

@@ -9,9 +9,8 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { AppError } from '../../lib/errors.ts';
-import type { EventBus } from '../../realtime/event-bus.ts';
 import { articlePublishedEvent } from '../../realtime/event-builders.ts';
-import { writeWithEvents } from '../../realtime/write-with-events.ts';
+import { writeWithEvents, type WriteDeps } from '../../realtime/write-with-events.ts';
 import { recordAudit, type AuditOrigin } from '../audit/audit-log.ts';
 import { getArticleBySlug } from './article-queries.ts';
 import { reserveSlug, slugForTitle } from './article-slugs.ts';
@@ -52,7 +51,7 @@ async function lockLiveArticle(trx: Transaction<DB>, slug: string) {
  * @example const article = await createArticle({ db }, { title, description, body, tagList: ['dragons'] }, ctx.user);
  */
 export async function createArticle(
-  deps: { db: Database; bus: EventBus },
+  deps: WriteDeps,
   input: { title: string; description: string; body: string; tagList: string[] },
   author: Actor,
 ): Promise<Article> {

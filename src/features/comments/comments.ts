@@ -11,9 +11,8 @@ import { removalRightForComment, requireReasonForModeration, type Actor } from '
 import { recordAudit, type AuditOrigin } from '../audit/audit-log.ts';
 import { profileJsonOf } from '../profiles/profiles.ts';
 import type { Comment } from './comments.schemas.ts';
-import type { EventBus } from '../../realtime/event-bus.ts';
 import { commentAddedEvent } from '../../realtime/event-builders.ts';
-import { writeWithEvents } from '../../realtime/write-with-events.ts';
+import { writeWithEvents, type WriteDeps } from '../../realtime/write-with-events.ts';
 
 interface CommentJson {
   id: string | number;
@@ -58,7 +57,7 @@ export async function listComments(deps: { db: Database }, input: { slug: string
 }
 
 /** @example const comment = await addComment({ db }, { slug, body: 'Nice!' }, ctx.user); */
-export async function addComment(deps: { db: Database; bus: EventBus }, input: { slug: string; body: string }, author: Actor): Promise<Comment> {
+export async function addComment(deps: WriteDeps, input: { slug: string; body: string }, author: Actor): Promise<Comment> {
   // realtime: the comment and its `comment.added` event commit together (comments.onAdded).
   const row = await writeWithEvents(deps, async (trx, emit) => {
     const inserted = await trx
