@@ -35,6 +35,10 @@ export const configSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50 * 1024 * 1024).default(1024 * 1024),
   TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  // domain: tags.popular may be this stale; a new article's tags show up within it.
+  POPULAR_TAGS_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  // domain: `npm start` seeds demo data into a new, empty embedded database.
+  SEED_DEMO_DATA: booleanFromString.default(true),
 });
 
 export type Config = z.infer<typeof configSchema>;

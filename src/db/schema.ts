@@ -25,6 +25,31 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface Articles {
+  authorId: string;
+  body: string;
+  createdAt: Generated<Timestamp>;
+  deletedAt: Timestamp | null;
+  description: string;
+  favoritesCount: Generated<number>;
+  id: Generated<string>;
+  slug: string;
+  title: string;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface ArticleSlugs {
+  articleId: string;
+  createdAt: Generated<Timestamp>;
+  slug: string;
+}
+
+export interface ArticleTags {
+  articleId: string;
+  position: number;
+  tagId: number;
+}
+
 export interface AuditLog {
   action: string;
   actorId: string | null;
@@ -38,6 +63,28 @@ export interface AuditLog {
   userAgent: string | null;
 }
 
+export interface Comments {
+  articleId: string;
+  authorId: string;
+  body: string;
+  createdAt: Generated<Timestamp>;
+  deletedAt: Timestamp | null;
+  id: Generated<Int8>;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface Favorites {
+  articleId: string;
+  createdAt: Generated<Timestamp>;
+  userId: string;
+}
+
+export interface Follows {
+  createdAt: Generated<Timestamp>;
+  followeeId: string;
+  followerId: string;
+}
+
 export interface Sessions {
   createdAt: Generated<Timestamp>;
   expiresAt: Timestamp;
@@ -46,6 +93,12 @@ export interface Sessions {
   lastUsedAt: Generated<Timestamp>;
   userAgent: string | null;
   userId: string;
+}
+
+export interface Tags {
+  createdAt: Generated<Timestamp>;
+  id: Generated<number>;
+  name: string;
 }
 
 export interface Users {
@@ -64,7 +117,14 @@ export interface Users {
 }
 
 export interface DB {
+  articles: Articles;
+  articleSlugs: ArticleSlugs;
+  articleTags: ArticleTags;
   auditLog: AuditLog;
+  comments: Comments;
+  favorites: Favorites;
+  follows: Follows;
   sessions: Sessions;
+  tags: Tags;
   users: Users;
 }

@@ -33,6 +33,12 @@ export const errorReasons = {
   TIMEOUT: 'TIMEOUT',
   UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
+  // domain (profiles, articles, comments, admin)
+  INVALID_CURSOR: 'BAD_REQUEST',
+  CANNOT_FOLLOW_SELF: 'BAD_REQUEST',
+  REASON_REQUIRED: 'BAD_REQUEST',
+  CANNOT_CHANGE_OWN_ACCOUNT: 'FORBIDDEN',
+  SLUG_UNAVAILABLE: 'CONFLICT',
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
 
 export type ErrorReason = keyof typeof errorReasons;
