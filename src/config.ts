@@ -39,6 +39,16 @@ export const configSchema = z.object({
   POPULAR_TAGS_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   // domain: `npm start` seeds demo data into a new, empty embedded database.
   SEED_DEMO_DATA: booleanFromString.default(true),
+  // Accounts and security
+  /** Shared store for login throttling (and other features); unset: per-process memory. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  LOGIN_THROTTLE_KEY_PREFIX: z.string().min(1).max(200).default('conduit:login-throttle'),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
+  LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** Base URL of the web app, for links in emails (password reset). */
+  APP_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+  TOTP_ISSUER: z.string().min(1).max(64).default('Conduit'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -11,6 +11,8 @@ import { createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { locateDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
+// Accounts and security
+import { createLoginThrottle } from './features/auth/login-throttle.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -33,11 +35,13 @@ async function main(): Promise<void> {
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
 
-  const app = await buildApp({ config, db, logger });
+  const loginThrottle = createLoginThrottle(config);
+  const app = await buildApp({ config, db, logger, loginThrottle });
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');
     await app.close();
+    await loginThrottle.close();
     await db.destroy();
     await location.stop();
   });

@@ -12,12 +12,15 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { authenticate, type Authentication } from '../features/auth/authenticate.ts';
 import type { AppLucia } from '../features/auth/lucia.ts';
+import type { LoginThrottle } from '../features/auth/login-throttle.ts';
 
 /** Long-lived dependencies the app is built from (`buildApp(deps)`). */
 export interface AppDeps {
   config: Config;
   db: Database;
   logger: Logger;
+  // Accounts and security: failed sign-ins per account and per IP (Redis or memory).
+  loginThrottle: LoginThrottle;
 }
 
 /** The transport-neutral facts about the caller's request. */
@@ -58,7 +61,7 @@ export function createContextFactory(deps: AppDeps, lucia: AppLucia) {
     };
     const auth = await authenticate({ db: deps.db, lucia }, req.headers);
     // lucia extended the session (sliding expiry): refresh the cookie's expiry too.
-    if (auth?.via === 'cookie' && auth.session.fresh) sessionCookie.issue(auth.token);
+    if (auth?.via === 'cookie' && auth.session?.fresh) sessionCookie.issue(auth.token);
     return {
       ...deps,
       log: req.log,

@@ -13,6 +13,8 @@ import type { AppRouter } from '../../src/client.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createDatabase, type Database } from '../../src/db/database.ts';
 import { createLogger } from '../../src/lib/logger.ts';
+// Accounts and security
+import { createLoginThrottle } from '../../src/features/auth/login-throttle.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export interface TestServer {
@@ -46,7 +48,14 @@ export function createUnbatchedApiClient(baseUrl: string, headers: Record<string
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const database = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: database.url, ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: database.url,
+    // Accounts and security: Redis is shared with other runs; every server gets its own keys.
+    LOGIN_THROTTLE_KEY_PREFIX: `conduit-test:${database.name}:login`,
+    ...env,
+  });
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -58,7 +67,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   });
   const logger = createLogger(config, sink);
   const { db } = createDatabase(config, database.url, logger);
-  const app = await buildApp({ config, db, logger });
+  const loginThrottle = createLoginThrottle(config);
+  const app = await buildApp({ config, db, logger, loginThrottle });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');
@@ -73,6 +83,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     api: createApiClient(baseUrl),
     async close() {
       await app.close();
+      await loginThrottle.close();
       await db.destroy();
       await database.drop();
     },

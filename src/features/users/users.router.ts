@@ -10,5 +10,5 @@ export const usersRouter = router({
   update: authedProcedure
     .input(updateUserInput)
     .output(currentUserOutput)
-    .mutation(({ ctx, input }) => updateUser(ctx, input, ctx.user.id, ctx.auth.session.id, auditOriginOf(ctx))),
+    .mutation(({ ctx, input }) => updateUser(ctx, input, ctx.user.id, ctx.auth.session?.id ?? null, auditOriginOf(ctx))),
 });
