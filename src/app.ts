@@ -14,6 +14,7 @@ import { requestIdFor, requestIdHeader } from './http/request-id.ts';
 import { createContextFactory, type AppDeps } from './trpc/context.ts';
 import { describeError, retryAfterSecondsOf } from './trpc/error-contract.ts';
 import { appRouter, type AppRouter } from './trpc/router.ts';
+import { registerWebSocketRoute } from './realtime/websocket-route.ts';
 
 /**
  * @example
@@ -32,6 +33,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Keep-alive sockets would otherwise hold `close()` open until they time out.
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 5_000 },
+    // Client IP: X-Forwarded-For is believed only from these proxies (empty: the socket address).
+    trustProxy: config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false,
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -61,11 +64,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandlers(app);
   registerHealthRoutes(app, deps.db);
 
+  const createContext = createContextFactory(deps, createLucia(deps.db, config));
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
-      createContext: createContextFactory(deps, createLucia(deps.db, config)),
+      createContext,
       maxBatchSize: config.TRPC_MAX_BATCH_SIZE,
       // Accounts and security: a RATE_LIMITED error says when to come back (`Retry-After`).
       responseMeta({ errors }) {
@@ -73,12 +77,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         return retryAfter > 0 ? { headers: new Headers({ 'retry-after': String(retryAfter) }) } : {};
       },
       onError({ error, path, req }) {
-        if (describeError(error).httpStatus >= 500) {
+        const { httpStatus, reason } = describeError(error);
+        // Real-time: a slow subscriber cut off is expected, not a server failure.
+        if (httpStatus >= 500 && reason !== 'SUBSCRIBER_TOO_SLOW') {
           req.log.error({ err: error, path }, 'procedure failed');
         }
       },
     },
   } satisfies FastifyTRPCPluginOptions<AppRouter>);
+
+  // Real-time: the same procedures over WebSocket (subscriptions via wsLink) at /trpc.
+  await registerWebSocketRoute(app, {
+    router: appRouter,
+    createContext,
+    subscriptions: deps.subscriptions,
+    maxPayloadBytes: config.BODY_LIMIT_BYTES,
+    onError: (error) => deps.logger.warn({ err: error }, 'websocket procedure failed'),
+  });
 
   return app;
 }

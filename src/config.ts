@@ -17,6 +17,16 @@ const commaSeparatedList = z
       .filter((item) => item.length > 0),
   );
 
+/** `<points>/<seconds>`, e.g. `120/60`: 120 requests per 60 seconds (real-time feature). */
+const rateLimitSpec = z
+  .string()
+  .regex(/^\d{1,7}\/\d{1,6}$/, 'expected <points>/<seconds>, e.g. 120/60')
+  .transform((value) => {
+    const [points, seconds] = value.split('/').map(Number);
+    return { points: points ?? 0, seconds: seconds ?? 0 };
+  })
+  .pipe(z.object({ points: z.number().int().min(1), seconds: z.number().int().min(1) }));
+
 /** Each variable, its type, its default and its limits. The README's config table mirrors this. */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -35,13 +45,37 @@ export const configSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50 * 1024 * 1024).default(1024 * 1024),
   TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  // Real-time, rate limits and scale-out (see README "Running more than one instance").
+  /** Unset: events fan out through PostgreSQL LISTEN/NOTIFY and rate limits are per instance. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Prefix of every Redis key and channel this deployment uses (one Redis can serve several). */
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default('conduit:'),
+  /** Unset: every procedure reads from DATABASE_URL. */
+  DATABASE_READ_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** `off` disables every rate limit (benchmarks, local load tests); a warning is logged. */
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  /** `<points>/<seconds>` per IP for anonymous mutations (sign-in, registration, resets). */
+  RATE_LIMIT_AUTH: rateLimitSpec.default({ points: 20, seconds: 60 }),
+  /** `<points>/<seconds>` per user for signed-in mutations. */
+  RATE_LIMIT_WRITE: rateLimitSpec.default({ points: 120, seconds: 60 }),
+  /** `<points>/<seconds>` per user (or per IP when anonymous) for queries and subscriptions. */
+  RATE_LIMIT_READ: rateLimitSpec.default({ points: 1200, seconds: 60 }),
+  /** Proxies (IPs or CIDRs) whose X-Forwarded-For is believed; empty: the socket address is the client. */
+  TRUSTED_PROXIES: commaSeparatedList.default([]),
+  /** How long a reconnecting subscriber can be behind and still get every event it missed. */
+  EVENTS_REPLAY_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1_000).default(20),
+  SUBSCRIPTION_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(1_000).default(10),
+  /** Events buffered for one subscriber before it is cut off as too slow (it reconnects and replays). */
+  SUBSCRIPTION_QUEUE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  /** How often an open stream re-checks its session; a revoked session ends the stream. */
+  SUBSCRIPTION_SESSION_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   // domain: tags.popular may be this stale; a new article's tags show up within it.
   POPULAR_TAGS_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   // domain: `npm start` seeds demo data into a new, empty embedded database.
   SEED_DEMO_DATA: booleanFromString.default(true),
   // Accounts and security
-  /** Shared store for login throttling (and other features); unset: per-process memory. */
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  // REDIS_URL (above) is also the shared store for login throttling; unset: per-process memory.
   LOGIN_THROTTLE_KEY_PREFIX: z.string().min(1).max(200).default('conduit:login-throttle'),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000).default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),

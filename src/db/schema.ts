@@ -82,6 +82,15 @@ export interface EmailVerificationCodes {
   userId: string;
 }
 
+export interface Events {
+  articleId: string | null;
+  createdAt: Generated<Timestamp>;
+  id: Generated<Int8>;
+  payload: Json;
+  recipientId: string | null;
+  type: string;
+}
+
 export interface Favorites {
   articleId: string;
   createdAt: Generated<Timestamp>;
@@ -177,6 +186,7 @@ export interface DB {
   auditLog: AuditLog;
   comments: Comments;
   emailVerificationCodes: EmailVerificationCodes;
+  events: Events;
   favorites: Favorites;
   follows: Follows;
   loginChallenges: LoginChallenges;

@@ -15,6 +15,7 @@ import { createDatabase, type Database } from '../../src/db/database.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 // Accounts and security
 import { createLoginThrottle } from '../../src/features/auth/login-throttle.ts';
+import { createScaleOutDeps, type ScaleOutDeps } from '../../src/realtime/scale-out-deps.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export interface TestServer {
@@ -23,6 +24,8 @@ export interface TestServer {
   db: Database;
   config: Config;
   database: TestDatabase;
+  /** The event bus, stream hub, rate limits and replica handle the app was built with. */
+  scaleOut: ScaleOutDeps;
   /** Every log line the server wrote, parsed. */
   logs: Array<Record<string, unknown>>;
   /** A batching tRPC client (like a browser app's). */
@@ -54,6 +57,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     DATABASE_URL: database.url,
     // Accounts and security: Redis is shared with other runs; every server gets its own keys.
     LOGIN_THROTTLE_KEY_PREFIX: `conduit-test:${database.name}:login`,
+    // Rate limits are off unless a test turns them on: suites register many accounts from one IP.
+    RATE_LIMITS: 'off',
     ...env,
   });
   const logs: Array<Record<string, unknown>> = [];
@@ -66,9 +71,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
   });
   const logger = createLogger(config, sink);
-  const { db } = createDatabase(config, database.url, logger);
+  const { db, pool } = createDatabase(config, database.url, logger);
   const loginThrottle = createLoginThrottle(config);
-  const app = await buildApp({ config, db, logger, loginThrottle });
+  const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: database.url }, logger);
+  const app = await buildApp({ config, db, logger, loginThrottle, ...scaleOut });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');
@@ -79,11 +85,14 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     db,
     config,
     database,
+    scaleOut,
     logs,
     api: createApiClient(baseUrl),
     async close() {
+      scaleOut.stopStreams();
       await app.close();
       await loginThrottle.close();
+      await scaleOut.close();
       await db.destroy();
       await database.drop();
     },
