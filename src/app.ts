@@ -4,6 +4,7 @@
  */
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
+import { getTRPCErrorFromUnknown } from '@trpc/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 
@@ -77,9 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         return retryAfter > 0 ? { headers: new Headers({ 'retry-after': String(retryAfter) }) } : {};
       },
       onError({ error, path, req }) {
-        const { httpStatus, reason } = describeError(error);
-        // Real-time: a slow subscriber cut off is expected, not a server failure.
-        if (httpStatus >= 500 && reason !== 'SUBSCRIBER_TOO_SLOW') {
+        if (isServerFault(error, deps)) {
           req.log.error({ err: error, path }, 'procedure failed');
         }
       },
@@ -92,8 +91,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     createContext,
     subscriptions: deps.subscriptions,
     maxPayloadBytes: config.BODY_LIMIT_BYTES,
-    onError: (error) => deps.logger.warn({ err: error }, 'websocket procedure failed'),
+    onError: (error) => {
+      if (isServerFault(error, deps)) deps.logger.error({ err: error }, 'websocket procedure failed');
+    },
   });
 
   return app;
+}
+
+/** A 5xx that is not an expected end of a stream (slow subscriber cut off, instance draining). */
+function isServerFault(error: unknown, deps: AppDeps): boolean {
+  const { httpStatus, reason } = describeError(getTRPCErrorFromUnknown(error));
+  if (httpStatus < 500) return false;
+  return reason !== 'SUBSCRIBER_TOO_SLOW' && !deps.subscriptions.shutdownSignal.aborted;
 }
