@@ -11,6 +11,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { createLucia } from './features/auth/lucia.ts';
 import { registerHealthRoutes } from './features/health/health.routes.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
+// Client example
+import { registerExamplePage } from './http/example-page.ts';
 import { requestIdFor, requestIdHeader } from './http/request-id.ts';
 import { createContextFactory, type AppDeps } from './trpc/context.ts';
 import { describeError, retryAfterSecondsOf } from './trpc/error-contract.ts';
@@ -64,6 +66,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   installErrorHandlers(app);
   registerHealthRoutes(app, deps.db);
+  // Client example: the built page at /example (only when client-example/dist/web exists).
+  await registerExamplePage(app, config.EXAMPLE_PAGE_DIR);
 
   const createContext = createContextFactory(deps, createLucia(deps.db, config));
   await app.register(fastifyTRPCPlugin, {
