@@ -9,7 +9,7 @@ const pageSize = 10;
 
 export function renderArticleList(root: HTMLElement, context: PageContext): () => void {
   const list = h('ol', { class: 'articles', 'data-testid': 'article-list' });
-  const status = h('p', { class: 'muted', 'data-testid': 'list-status' }, 'Loading…');
+  const status = h('p', { class: 'muted', 'data-testid': 'list-status', 'data-state': 'loading' }, 'Loading…');
   const sentinel = h('div', { class: 'sentinel', 'aria-hidden': 'true' });
   root.replaceChildren(h('h1', {}, 'Articles'), list, status, sentinel);
 
@@ -20,14 +20,17 @@ export function renderArticleList(root: HTMLElement, context: PageContext): () =
   async function loadNextPage(): Promise<void> {
     if (isLoading || nextCursor === null || isLeft) return;
     isLoading = true;
+    status.dataset.state = 'loading';
     status.textContent = 'Loading…';
     try {
       const page = await context.api.articles.list.query({ limit: pageSize, ...(nextCursor && { cursor: nextCursor }) });
       if (isLeft) return;
       list.append(...page.items.map(articleItem));
       nextCursor = page.nextCursor;
-      status.textContent = nextCursor === null ? (list.childElementCount ? 'That is all.' : 'No articles yet.') : '';
+      status.dataset.state = nextCursor === null ? 'end' : 'more';
+      status.textContent = nextCursor === null ? (list.childElementCount ? 'That is all.' : 'No articles yet.') : 'Scroll for more.';
     } catch {
+      status.dataset.state = 'error';
       status.textContent = 'Could not load articles.';
     } finally {
       isLoading = false;
