@@ -53,6 +53,7 @@ const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', NODE_ENV: 'prod
 const { db, pool } = createDatabase(config, url.toString(), logger);
 await migrateToLatest(db);
 const loginThrottle = createLoginThrottle(config);
+// realtime: the bus, stream hub and rate limits every app is built with.
 const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: url.toString() }, logger);
 const app = await buildApp({ config, db, logger, loginThrottle, ...scaleOut });
 await app.listen({ port: 0, host: '127.0.0.1' });
@@ -74,8 +75,8 @@ try {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } finally {
   await app.close();
-  await loginThrottle.close();
   await scaleOut.close();
+  await loginThrottle.close();
   await db.destroy();
   await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(databaseName)} WITH (FORCE)`);
   await admin.end();

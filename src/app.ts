@@ -8,12 +8,14 @@ import { getTRPCErrorFromUnknown } from '@trpc/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 
+import { createLoginThrottle } from './features/auth/login-throttle.ts';
 import { createLucia } from './features/auth/lucia.ts';
 import { registerHealthRoutes } from './features/health/health.routes.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 // Client example
 import { registerExamplePage } from './http/example-page.ts';
 import { requestIdFor, requestIdHeader } from './http/request-id.ts';
+import { registerDevMailboxRoutes } from './jobs/dev-mailbox.routes.ts';
 import { createContextFactory, type AppDeps } from './trpc/context.ts';
 import { describeError, retryAfterSecondsOf } from './trpc/error-contract.ts';
 import { appRouter, type AppRouter } from './trpc/router.ts';
@@ -44,18 +46,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header(requestIdHeader, request.id);
   });
 
-  // Graceful shutdown: answers still in flight once close() has begun carry `Connection: close`,
-  // so keep-alive clients do not reuse a socket that is about to go away (and the socket closes
-  // as soon as the answer is sent instead of holding the shutdown open).
-  let isClosing = false;
-  app.addHook('preClose', (done) => {
-    isClosing = true;
-    done();
-  });
-  app.addHook('onSend', async (_request, reply) => {
-    if (isClosing) reply.header('connection', 'close');
-  });
-
   await app.register(helmet);
   await app.register(cors, {
     // Only allow-listed origins get CORS headers; credentials (cookies) are allowed for them alone.
@@ -68,8 +58,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps.db);
   // Client example: the built page at /example (only when client-example/dist/web exists).
   await registerExamplePage(app, config.EXAMPLE_PAGE_DIR);
+  // Jobs and email: the development mailbox (not in production), and the worker stops with the app.
+  registerDevMailboxRoutes(app, config);
+  const { jobs } = deps;
+  if (jobs) app.addHook('onClose', () => jobs.stop());
 
-  const createContext = createContextFactory(deps, createLucia(deps.db, config));
+  // Accounts and security: a caller that brings no login throttle gets one for this app.
+  const loginThrottle = deps.loginThrottle ?? createLoginThrottle(config);
+  if (!deps.loginThrottle) app.addHook('onClose', () => loginThrottle.close());
+
+  const createContext = createContextFactory({ ...deps, loginThrottle }, createLucia(deps.db, config));
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {

@@ -76,8 +76,26 @@ export const configSchema = z.object({
   POPULAR_TAGS_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   // domain: `npm start` seeds demo data into a new, empty embedded database.
   SEED_DEMO_DATA: booleanFromString.default(true),
+  // Jobs and email (src/jobs/): graphile-worker queue, nodemailer SMTP or the development mailbox.
+  /** Run the job worker inside the server process; `npm run worker` runs it on its own. */
+  JOBS_IN_PROCESS: booleanFromString.default(true),
+  JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  /** Fallback polling for scheduled and retried jobs; new jobs arrive through LISTEN/NOTIFY. */
+  JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
+  /** Unset: the development transport logs each message and keeps it in DEV_MAILBOX_DIR. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).max(320).default('Conduit <no-reply@conduit.localhost>'),
+  SMTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  SMTP_SOCKET_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Attempts inside one job run (exponential backoff from SMTP_RETRY_INITIAL_DELAY_MS). */
+  SMTP_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  SMTP_RETRY_INITIAL_DELAY_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** Consecutive failed sends that open the circuit breaker. */
+  SMTP_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(1_000).default(5),
+  SMTP_BREAKER_HALF_OPEN_AFTER_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  DEV_MAILBOX_DIR: z.string().min(1).default('.data/mailbox'),
   // Accounts and security
-  // REDIS_URL (above) is also the shared store for login throttling; unset: per-process memory.
+  // (REDIS_URL is declared under real-time above: login throttling shares it.)
   LOGIN_THROTTLE_KEY_PREFIX: z.string().min(1).max(200).default('conduit:login-throttle'),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000).default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),

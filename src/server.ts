@@ -11,9 +11,12 @@ import { createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { locateDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
+import { createScaleOutDeps } from './realtime/scale-out-deps.ts';
+// Jobs and email
+import { installJobQueueSchema } from './jobs/job-queue-schema.ts';
+import { startJobRunner } from './jobs/job-runner.ts';
 // Accounts and security
 import { createLoginThrottle } from './features/auth/login-throttle.ts';
-import { createScaleOutDeps } from './realtime/scale-out-deps.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -34,19 +37,23 @@ async function main(): Promise<void> {
   if (config.MIGRATE_ON_START) {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    await installJobQueueSchema(location.connectionString, logger);
   }
 
+  const jobs = config.JOBS_IN_PROCESS
+    ? await startJobRunner({ config, db, logger, connectionString: location.connectionString })
+    : undefined;
   const loginThrottle = createLoginThrottle(config);
   const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: location.connectionString }, logger);
-  const app = await buildApp({ config, db, logger, loginThrottle, ...scaleOut });
+  const app = await buildApp({ config, db, logger, jobs, loginThrottle, ...scaleOut });
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');
     // Streams end first (clients reconnect to another instance), or close() would wait on them.
     scaleOut.stopStreams();
     await app.close();
-    await loginThrottle.close();
     await scaleOut.close();
+    await loginThrottle.close();
     await db.destroy();
     await location.stop();
   });

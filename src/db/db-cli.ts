@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 import { loadConfig } from '../config.ts';
+import { installJobQueueSchema } from '../jobs/job-queue-schema.ts';
 import { createLogger } from '../lib/logger.ts';
 import { createDatabaseIfMissing, locateDatabase } from './open-database.ts';
 import { createMigrator, migrateToLatest, openSchemaAgnosticDb, unwrapMigrationResult } from './migrator.ts';
@@ -37,6 +38,7 @@ async function main(command: string | undefined): Promise<void> {
     try {
       if (command === 'migrate') {
         const applied = await migrateToLatest(db);
+        await installJobQueueSchema(location.connectionString, logger);
         logger.info({ applied }, applied.length ? 'migrated' : 'already up to date');
       } else if (command === 'rollback') {
         const undone = unwrapMigrationResult(await createMigrator(db).migrateDown());

@@ -131,6 +131,17 @@ export interface PersonalAccessTokens {
   userId: string;
 }
 
+export interface SentEmails {
+  createdAt: Generated<Timestamp>;
+  idempotencyKey: string;
+  messageId: string;
+  recipient: string;
+  sentAt: Generated<Timestamp>;
+  subject: string;
+  transport: string;
+  updatedAt: Generated<Timestamp>;
+}
+
 export interface Sessions {
   createdAt: Generated<Timestamp>;
   expiresAt: Timestamp;
@@ -192,6 +203,7 @@ export interface DB {
   loginChallenges: LoginChallenges;
   passwordResetTokens: PasswordResetTokens;
   personalAccessTokens: PersonalAccessTokens;
+  sentEmails: SentEmails;
   sessions: Sessions;
   tags: Tags;
   twoFactorCredentials: TwoFactorCredentials;

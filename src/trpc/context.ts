@@ -13,24 +13,28 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { authenticate, type Authentication } from '../features/auth/authenticate.ts';
 import type { AppLucia } from '../features/auth/lucia.ts';
-import type { LoginThrottle } from '../features/auth/login-throttle.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.ts';
 import type { EventBus } from '../realtime/event-bus.ts';
 import type { SubscriptionHub } from '../realtime/subscription-hub.ts';
+import type { LoginThrottle } from '../features/auth/login-throttle.ts';
+import type { JobRunner } from '../jobs/job-runner.ts';
 
 /** Long-lived dependencies the app is built from (`buildApp(deps)`). */
 export interface AppDeps {
   config: Config;
   db: Database;
   logger: Logger;
-  // Accounts and security: failed sign-ins per account and per IP (Redis or memory).
-  loginThrottle: LoginThrottle;
   // Real-time and scale-out: the replica for anonymous queries (the primary when
   // DATABASE_READ_URL is unset), the event bus, open-stream bookkeeping, rate-limit policies.
   readDb: Database;
   bus: EventBus;
   subscriptions: SubscriptionHub;
   rateLimits: RateLimits;
+  /** The in-process job worker (JOBS_IN_PROCESS); the app stops it on close. */
+  jobs?: JobRunner | undefined;
+  // Accounts and security: failed sign-ins per account and per IP (Redis or memory); when
+  // absent, buildApp makes one from the config.
+  loginThrottle?: LoginThrottle | undefined;
 }
 
 /** The transport-neutral facts about the caller's request. */
@@ -50,6 +54,7 @@ export interface SessionCookieWriter {
 }
 
 export interface Context extends AppDeps {
+  loginThrottle: LoginThrottle;
   request: RequestMeta;
   /** The request-scoped logger: every line carries the request id. */
   log: FastifyBaseLogger;
@@ -74,7 +79,7 @@ export interface WebSocketContextOptions {
  * @example
  * app.register(fastifyTRPCPlugin, { trpcOptions: { router: appRouter, createContext: createContextFactory(deps, lucia) } });
  */
-export function createContextFactory(deps: AppDeps, lucia: AppLucia) {
+export function createContextFactory(deps: AppDeps & { loginThrottle: LoginThrottle }, lucia: AppLucia) {
   return async ({ req, res, info }: CreateFastifyContextOptions | WebSocketContextOptions): Promise<Context> => {
     // WebSocket connections have no response to put headers or cookies on; browsers cannot set
     // headers on them either, so a token may come in tRPC's `connectionParams` instead.

@@ -14,6 +14,7 @@ import type { TestProject } from 'vitest/node';
 
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres.ts';
 import { migrateToLatest, openSchemaAgnosticDb } from '../../src/db/migrator.ts';
+import { installJobQueueSchema } from '../../src/jobs/job-queue-schema.ts';
 
 export interface TestDatabaseServer {
   /** A URL on the server with rights to create databases. */
@@ -52,6 +53,8 @@ export default async function setup(project: TestProject) {
 
   const templateDb = openSchemaAgnosticDb(databaseUrl(adminUrl, templateName));
   await migrateToLatest(templateDb);
+  // graphile-worker's schema, so every test database can enqueue jobs (emails) from the start.
+  await installJobQueueSchema(databaseUrl(adminUrl, templateName), pino({ level: 'silent' }));
   // No connection may stay open on a template while it is being cloned.
   await templateDb.destroy();
 

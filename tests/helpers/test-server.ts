@@ -2,6 +2,9 @@
  * An in-process Conduit API on an ephemeral port over its own database, with a real
  * `@trpc/client` pointed at it — the way every client talks to the server.
  */
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 
 import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
@@ -13,9 +16,11 @@ import type { AppRouter } from '../../src/client.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createDatabase, type Database } from '../../src/db/database.ts';
 import { createLogger } from '../../src/lib/logger.ts';
+import { createScaleOutDeps, type ScaleOutDeps } from '../../src/realtime/scale-out-deps.ts';
+// Jobs and email
+import { startJobRunner, type JobRunner } from '../../src/jobs/job-runner.ts';
 // Accounts and security
 import { createLoginThrottle } from '../../src/features/auth/login-throttle.ts';
-import { createScaleOutDeps, type ScaleOutDeps } from '../../src/realtime/scale-out-deps.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export interface TestServer {
@@ -28,6 +33,8 @@ export interface TestServer {
   scaleOut: ScaleOutDeps;
   /** Every log line the server wrote, parsed. */
   logs: Array<Record<string, unknown>>;
+  /** The in-process job worker, when started with `{ jobs: true }`. */
+  jobs: JobRunner | undefined;
   /** A batching tRPC client (like a browser app's). */
   api: ReturnType<typeof createApiClient>;
   close(): Promise<void>;
@@ -49,17 +56,25 @@ export function createUnbatchedApiClient(baseUrl: string, headers: Record<string
  * beforeAll(async () => { server = await startTestServer(); });
  * afterAll(() => server.close());
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  /** Run the job worker in-process (emails are sent); off by default so other tests stay fast. */
+  jobs?: boolean;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase();
+  const mailboxDir = path.join(tmpdir(), `${database.name}-mailbox`);
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     DATABASE_URL: database.url,
+    DEV_MAILBOX_DIR: mailboxDir,
     // Accounts and security: Redis is shared with other runs; every server gets its own keys.
     LOGIN_THROTTLE_KEY_PREFIX: `conduit-test:${database.name}:login`,
-    // Rate limits are off unless a test turns them on: suites register many accounts from one IP.
+    // Real-time: rate limits are off unless a test turns them on (suites register many accounts from one IP).
     RATE_LIMITS: 'off',
     ...env,
+    JOBS_IN_PROCESS: options.jobs ? 'true' : 'false',
   });
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
@@ -72,9 +87,12 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   });
   const logger = createLogger(config, sink);
   const { db, pool } = createDatabase(config, database.url, logger);
+  const jobs = config.JOBS_IN_PROCESS
+    ? await startJobRunner({ config, db, logger, connectionString: database.url })
+    : undefined;
   const loginThrottle = createLoginThrottle(config);
   const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: database.url }, logger);
-  const app = await buildApp({ config, db, logger, loginThrottle, ...scaleOut });
+  const app = await buildApp({ config, db, logger, jobs, loginThrottle, ...scaleOut });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');
@@ -87,14 +105,16 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     database,
     scaleOut,
     logs,
+    jobs,
     api: createApiClient(baseUrl),
     async close() {
       scaleOut.stopStreams();
       await app.close();
-      await loginThrottle.close();
       await scaleOut.close();
+      await loginThrottle.close();
       await db.destroy();
       await database.drop();
+      await rm(mailboxDir, { recursive: true, force: true });
     },
   };
 }

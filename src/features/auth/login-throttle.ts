@@ -31,6 +31,9 @@ type ThrottleConfig = Pick<
  */
 export function createLoginThrottle(config: ThrottleConfig): LoginThrottle {
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: true }) : null;
+  // merge (realtime): without an 'error' listener ioredis prints every failed reconnect to
+  // console.error; the insurance limiter answers meanwhile and ioredis reconnects by itself.
+  redis?.on('error', () => {});
   function limiter(name: string, points: number): RateLimiterAbstract {
     const options = { keyPrefix: `${config.LOGIN_THROTTLE_KEY_PREFIX}:${name}`, points, duration: config.LOGIN_FAILURE_WINDOW_SECONDS };
     if (!redis) return new RateLimiterMemory(options);

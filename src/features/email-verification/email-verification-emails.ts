@@ -6,7 +6,8 @@ import { enqueueEmail } from '../../jobs/email-outbox.ts';
 export async function sendVerificationCode(db: Database, email: { to: string; username: string; code: string; codeKey: string }): Promise<void> {
   await enqueueEmail(db, {
     to: email.to,
-    subject: `Your Conduit verification code: ${email.code}`,
+    // Not in the subject: subjects are kept in sent_emails, and the code must not be stored.
+    subject: 'Your Conduit verification code',
     text: [`Hello ${email.username},`, '', `Your code to verify this email address is ${email.code}. It is valid for 15 minutes.`, '', 'If you did not ask for it, ignore this email.'].join('\n'),
     idempotencyKey: `verify-email:${email.codeKey}`,
   });

@@ -16,7 +16,7 @@ export async function updateUser(
   deps: { db: Database },
   input: UpdateUserInput,
   userId: string,
-  currentSessionId: string | null,
+  currentSessionId: string,
   origin: AuditOrigin,
 ): Promise<CurrentUser> {
   const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
@@ -38,12 +38,7 @@ export async function updateUser(
         .returning(['id', 'email', 'username', 'bio', 'image', 'role', 'emailVerifiedAt'])
         .executeTakeFirstOrThrow();
       if (passwordHash !== undefined) {
-        // Signed in with a personal access token (no session): every session of the user ends.
-        await trx
-          .deleteFrom('sessions')
-          .where('userId', '=', userId)
-          .$if(currentSessionId !== null, (query) => query.where('id', '!=', currentSessionId ?? ''))
-          .execute();
+        await trx.deleteFrom('sessions').where('userId', '=', userId).where('id', '!=', currentSessionId).execute();
         await recordAudit(trx, origin, { action: 'user.password.changed', targetType: 'user', targetId: userId });
       }
       if (emailChanged) {

@@ -6,9 +6,10 @@ import { currentUserOutput } from '../auth/auth.schemas.ts';
 import { updateUser } from './update-user.ts';
 import { updateUserInput } from './users.schemas.ts';
 
+// merge (domain × accounts): a personal access token has no session to keep, so '' keeps none.
 export const usersRouter = router({
   update: authedProcedure
     .input(updateUserInput)
     .output(currentUserOutput)
-    .mutation(({ ctx, input }) => updateUser(ctx, input, ctx.user.id, ctx.auth.session?.id ?? null, auditOriginOf(ctx))),
+    .mutation(({ ctx, input }) => updateUser(ctx, input, ctx.user.id, ctx.auth.session?.id ?? '', auditOriginOf(ctx))),
 });
