@@ -31,7 +31,9 @@ beforeAll(async () => {
     .limit(1)
     .executeTakeFirstOrThrow();
   viewerName = row.username;
-  const { token } = await server.api.auth.login.mutate({ login: viewerName, password: demoPassword });
+  const signedIn = await server.api.auth.login.mutate({ login: viewerName, password: demoPassword });
+  if (signedIn.twoFactorRequired) throw new Error('demo users have no second factor');
+  const { token } = signedIn;
   viewer = createApiClient(server.baseUrl, { authorization: `Bearer ${token}` });
 }, 300_000);
 afterAll(() => server.close());

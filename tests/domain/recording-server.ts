@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createDatabase, type Database } from '../../src/db/database.ts';
 import type { DB } from '../../src/db/schema.ts';
 import { createLogger } from '../../src/lib/logger.ts';
+import { createScaleOutDeps } from '../../src/realtime/scale-out-deps.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 import { createApiClient } from '../helpers/test-server.ts';
 
@@ -22,10 +23,10 @@ export interface RecordedStatement {
 /** @example const server = await startRecordingServer(); server.statements.length = 0; await call(); */
 export async function startRecordingServer() {
   const database = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: database.url });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: database.url, RATE_LIMITS: 'off' });
   const logger = createLogger(config, new Writable({ write: (_chunk, _encoding, callback) => callback() }));
   const statements: RecordedStatement[] = [];
-  const { pool } = createDatabase(config, database.url, logger);
+  const { db: plainDb, pool } = createDatabase(config, database.url, logger);
   const db: Database = new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin()],
@@ -33,7 +34,10 @@ export async function startRecordingServer() {
       statements.push({ sql: event.query.sql, parameters: event.query.parameters });
     },
   });
-  const app = await buildApp({ config, db, logger });
+  // Merge with realtime: the event bus and hub use an unrecorded handle; every read goes
+  // through the recording one (readDb too, or anonymous lists would escape the count).
+  const scaleOut = await createScaleOutDeps(config, { db: plainDb, pool, connectionString: database.url }, logger);
+  const app = await buildApp({ config, db, logger, ...scaleOut, readDb: db });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');
@@ -44,7 +48,9 @@ export async function startRecordingServer() {
     statements,
     api: createApiClient(baseUrl),
     async close() {
+      scaleOut.stopStreams();
       await app.close();
+      await scaleOut.close();
       await db.destroy();
       await database.drop();
     },
