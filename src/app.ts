@@ -46,6 +46,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header(requestIdHeader, request.id);
   });
 
+  // Graceful shutdown: answers still in flight once close() has begun carry `Connection: close`,
+  // so keep-alive clients do not reuse a socket that is about to go away (and the socket closes
+  // as soon as the answer is sent instead of holding the shutdown open).
+  let isClosing = false;
+  app.addHook('preClose', (done) => {
+    isClosing = true;
+    done();
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (isClosing) reply.header('connection', 'close');
+  });
+
   await app.register(helmet);
   await app.register(cors, {
     // Only allow-listed origins get CORS headers; credentials (cookies) are allowed for them alone.
