@@ -13,6 +13,8 @@ import { createLucia } from './features/auth/lucia.ts';
 import { registerBenchRoutes } from './features/bench/bench.routes.ts';
 import { registerHealthRoutes } from './features/health/health.routes.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
+// Client example
+import { registerExamplePage } from './http/example-page.ts';
 import { requestIdFor, requestIdHeader } from './http/request-id.ts';
 import { installHttpObservability } from './observability/http-observability.ts';
 import { observeJobs } from './observability/job-metrics.ts';
@@ -85,6 +87,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps.db);
   registerMetricsRoute(app, deps);
   observeJobs(deps.metrics, { db: deps.db, events: deps.jobs?.events });
+  // Client example: the built page at /example (only when client-example/dist/web exists).
+  await registerExamplePage(app, config.EXAMPLE_PAGE_DIR);
   // Jobs and email: the development mailbox (not in production), and the worker stops with the app.
   registerDevMailboxRoutes(app, config);
   const { jobs } = deps;

@@ -2,6 +2,8 @@
  * The process environment, validated once at start-up. Every other module receives a typed
  * `Config` object; only this file reads `process.env` (see STYLE.md, habit 6).
  */
+import { fileURLToPath } from 'node:url';
+
 import { z } from 'zod';
 
 const booleanFromString = z
@@ -124,6 +126,8 @@ export const configSchema = z.object({
   TOTP_ISSUER: z.string().min(1).max(64).default('Conduit'),
   // Benchmark suite (bench/): raw-Fastify baseline routes and server stats under /bench; never on by default.
   BENCH_BASELINE_ROUTES: booleanFromString.default(false),
+  // Client example: the built page (client-example/dist/web) is served at /example when present.
+  EXAMPLE_PAGE_DIR: z.string().min(1).default(fileURLToPath(new URL('../client-example/dist/web', import.meta.url))),
 });
 
 export type Config = z.infer<typeof configSchema>;

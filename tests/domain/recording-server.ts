@@ -27,7 +27,7 @@ export async function startRecordingServer() {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: database.url, RATE_LIMITS: 'off' });
   const logger = createLogger(config, new Writable({ write: (_chunk, _encoding, callback) => callback() }));
   const statements: RecordedStatement[] = [];
-  const { pool } = createDatabase(config, database.url, logger);
+  const { db: plainDb, pool } = createDatabase(config, database.url, logger);
   const db: Database = new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin()],
@@ -35,8 +35,10 @@ export async function startRecordingServer() {
       statements.push({ sql: event.query.sql, parameters: event.query.parameters });
     },
   });
-  const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: database.url }, logger);
-  const app = await buildApp({ config, db, logger, metrics: createMetrics(), ...scaleOut });
+  // Merge with realtime: the event bus and hub use an unrecorded handle; every read goes
+  // through the recording one (readDb too, or anonymous lists would escape the count).
+  const scaleOut = await createScaleOutDeps(config, { db: plainDb, pool, connectionString: database.url }, logger);
+  const app = await buildApp({ config, db, logger, metrics: createMetrics(), ...scaleOut, readDb: db });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');
