@@ -38,8 +38,14 @@ describe('the typed client', () => {
   });
 
   it('pins article and comment inputs, defaults optional on the way in', () => {
-    expectTypeOf<RouterInputs['articles']['create']>().toEqualTypeOf<{ title: string; description: string; body: string; tagList?: string[] | undefined }>();
-    expectTypeOf<RouterInputs['comments']['add']>().toEqualTypeOf<{ slug: string; body: string }>();
+    expectTypeOf<RouterInputs['articles']['create']>().toEqualTypeOf<{
+      title: string;
+      description: string;
+      body: string;
+      tagList?: string[] | undefined;
+      idempotencyKey?: string | undefined;
+    }>();
+    expectTypeOf<RouterInputs['comments']['add']>().toEqualTypeOf<{ slug: string; body: string; idempotencyKey?: string | undefined }>();
     expectTypeOf<RouterInputs['articles']['list']>().toHaveProperty('cursor').toEqualTypeOf<string | undefined>();
   });
 
