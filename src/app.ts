@@ -13,7 +13,7 @@ import { installErrorHandlers } from './http/error-handler.ts';
 import { requestIdFor, requestIdHeader } from './http/request-id.ts';
 import { registerDevMailboxRoutes } from './jobs/dev-mailbox.routes.ts';
 import { createContextFactory, type AppDeps } from './trpc/context.ts';
-import { describeError } from './trpc/error-contract.ts';
+import { describeError, retryAfterSecondsOf } from './trpc/error-contract.ts';
 import { appRouter, type AppRouter } from './trpc/router.ts';
 
 /**
@@ -72,6 +72,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       router: appRouter,
       createContext: createContextFactory(deps, createLucia(deps.db, config)),
       maxBatchSize: config.TRPC_MAX_BATCH_SIZE,
+      // Accounts and security: a RATE_LIMITED error says when to come back (`Retry-After`).
+      responseMeta({ errors }) {
+        const retryAfter = Math.max(0, ...errors.map((error) => retryAfterSecondsOf(error)));
+        return retryAfter > 0 ? { headers: new Headers({ 'retry-after': String(retryAfter) }) } : {};
+      },
       onError({ error, path, req }) {
         if (describeError(error).httpStatus >= 500) {
           req.log.error({ err: error, path }, 'procedure failed');

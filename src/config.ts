@@ -55,6 +55,16 @@ export const configSchema = z.object({
   SMTP_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(1_000).default(5),
   SMTP_BREAKER_HALF_OPEN_AFTER_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   DEV_MAILBOX_DIR: z.string().min(1).default('.data/mailbox'),
+  // Accounts and security
+  /** Shared store for login throttling (and other features); unset: per-process memory. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  LOGIN_THROTTLE_KEY_PREFIX: z.string().min(1).max(200).default('conduit:login-throttle'),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
+  LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** Base URL of the web app, for links in emails (password reset). */
+  APP_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+  TOTP_ISSUER: z.string().min(1).max(64).default('Conduit'),
 });
 
 export type Config = z.infer<typeof configSchema>;

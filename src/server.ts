@@ -14,6 +14,8 @@ import { createLogger } from './lib/logger.ts';
 // Jobs and email
 import { installJobQueueSchema } from './jobs/job-queue-schema.ts';
 import { startJobRunner } from './jobs/job-runner.ts';
+// Accounts and security
+import { createLoginThrottle } from './features/auth/login-throttle.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -40,11 +42,13 @@ async function main(): Promise<void> {
   const jobs = config.JOBS_IN_PROCESS
     ? await startJobRunner({ config, db, logger, connectionString: location.connectionString })
     : undefined;
-  const app = await buildApp({ config, db, logger, jobs });
+  const loginThrottle = createLoginThrottle(config);
+  const app = await buildApp({ config, db, logger, jobs, loginThrottle });
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');
     await app.close();
+    await loginThrottle.close();
     await db.destroy();
     await location.stop();
   });

@@ -38,13 +38,41 @@ export interface AuditLog {
   userAgent: string | null;
 }
 
-export interface JobWorkerInstances {
+export interface EmailVerificationCodes {
+  codeHash: string;
   createdAt: Generated<Timestamp>;
-  hostname: string;
-  instanceId: string;
-  pid: number;
-  updatedAt: Generated<Timestamp>;
-  workerIds: Generated<string[]>;
+  email: string;
+  expiresAt: Timestamp;
+  failedAttempts: Generated<number>;
+  userId: string;
+}
+
+export interface LoginChallenges {
+  createdAt: Generated<Timestamp>;
+  expiresAt: Timestamp;
+  failedAttempts: Generated<number>;
+  id: string;
+  userId: string;
+}
+
+export interface PasswordResetTokens {
+  createdAt: Generated<Timestamp>;
+  expiresAt: Timestamp;
+  id: Generated<string>;
+  tokenHash: string;
+  usedAt: Timestamp | null;
+  userId: string;
+}
+
+export interface PersonalAccessTokens {
+  createdAt: Generated<Timestamp>;
+  expiresAt: Timestamp | null;
+  id: Generated<string>;
+  lastUsedAt: Timestamp | null;
+  name: string;
+  scopes: string[];
+  tokenHash: string;
+  userId: string;
 }
 
 export interface SentEmails {
@@ -68,6 +96,23 @@ export interface Sessions {
   userId: string;
 }
 
+export interface TwoFactorCredentials {
+  createdAt: Generated<Timestamp>;
+  enabledAt: Timestamp | null;
+  lastUsedStep: Int8 | null;
+  secret: string;
+  updatedAt: Generated<Timestamp>;
+  userId: string;
+}
+
+export interface TwoFactorRecoveryCodes {
+  codeHash: string;
+  createdAt: Generated<Timestamp>;
+  id: Generated<string>;
+  usedAt: Timestamp | null;
+  userId: string;
+}
+
 export interface Users {
   bio: Generated<string>;
   createdAt: Generated<Timestamp>;
@@ -85,8 +130,13 @@ export interface Users {
 
 export interface DB {
   auditLog: AuditLog;
-  jobWorkerInstances: JobWorkerInstances;
+  emailVerificationCodes: EmailVerificationCodes;
+  loginChallenges: LoginChallenges;
+  passwordResetTokens: PasswordResetTokens;
+  personalAccessTokens: PersonalAccessTokens;
   sentEmails: SentEmails;
   sessions: Sessions;
+  twoFactorCredentials: TwoFactorCredentials;
+  twoFactorRecoveryCodes: TwoFactorRecoveryCodes;
   users: Users;
 }

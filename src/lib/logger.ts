@@ -24,6 +24,9 @@ export const redactedPaths = [
   '*.token',
   '*.accessToken',
   '*.sessionToken',
+  // Accounts and security: graphile-worker logs each finished job whole; an email job's payload
+  // carries reset links and verification codes.
+  'job.payload',
 ];
 
 /**

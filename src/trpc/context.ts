@@ -12,6 +12,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { authenticate, type Authentication } from '../features/auth/authenticate.ts';
 import type { AppLucia } from '../features/auth/lucia.ts';
+import type { LoginThrottle } from '../features/auth/login-throttle.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 
 /** Long-lived dependencies the app is built from (`buildApp(deps)`). */
@@ -21,6 +22,8 @@ export interface AppDeps {
   logger: Logger;
   /** The in-process job worker (JOBS_IN_PROCESS); the app stops it on close. */
   jobs?: JobRunner | undefined;
+  // Accounts and security: failed sign-ins per account and per IP (Redis or memory).
+  loginThrottle: LoginThrottle;
 }
 
 /** The transport-neutral facts about the caller's request. */
@@ -61,7 +64,7 @@ export function createContextFactory(deps: AppDeps, lucia: AppLucia) {
     };
     const auth = await authenticate({ db: deps.db, lucia }, req.headers);
     // lucia extended the session (sliding expiry): refresh the cookie's expiry too.
-    if (auth?.via === 'cookie' && auth.session.fresh) sessionCookie.issue(auth.token);
+    if (auth?.via === 'cookie' && auth.session?.fresh) sessionCookie.issue(auth.token);
     return {
       ...deps,
       log: req.log,

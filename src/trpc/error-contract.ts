@@ -119,3 +119,14 @@ function summariseIssues(issues: FieldIssue[]): string {
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
   return `Invalid input: ${where}: ${first.message}${more}`;
 }
+
+/**
+ * Accounts and security: the seconds a RATE_LIMITED error asks the client to wait (0 when none).
+ *
+ * @example retryAfterSecondsOf(new AppError('RATE_LIMITED', '…', { details: { retryAfterSeconds: 60 } })) // 60
+ */
+export function retryAfterSecondsOf(error: TRPCError): number {
+  if (!(error instanceof AppError) || error.reason !== 'RATE_LIMITED') return 0;
+  const seconds = error.details?.retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : 0;
+}

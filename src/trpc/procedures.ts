@@ -19,17 +19,33 @@ export const publicProcedure = t.procedure.use(({ ctx, type, next }) => {
   return next();
 });
 
-/** Signed-in callers only; `ctx.user` is non-null. Mutations need the `write` scope and an active account. */
+/** Signed-in callers only; `ctx.user` is non-null. Mutations need the `write` scope, reads `read`; the account must be active. */
 export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
   const { auth } = ctx;
   if (!auth) throw new AppError('UNAUTHENTICATED', 'Sign in to do this');
   if (type === 'mutation' && !auth.scopes.has('write')) {
     throw new AppError('INSUFFICIENT_SCOPE', 'This token is read-only');
   }
-  if (type === 'mutation' && auth.user.suspendedAt) {
+  // Accounts and security: a write-only access token may not read.
+  if (type !== 'mutation' && !auth.scopes.has('read')) {
+    throw new AppError('INSUFFICIENT_SCOPE', 'This token lacks the read scope');
+  }
+  // Accounts and security: a suspended account's sessions and tokens stop working entirely.
+  if (auth.user.suspendedAt) {
     throw new AppError('ACCOUNT_SUSPENDED', 'This account is suspended');
   }
   return next({ ctx: { auth, user: auth.user } });
+});
+
+/**
+ * Accounts and security: signed in with a session (not a personal access token). Managing
+ * credentials — passwords, 2FA, sessions, tokens — needs one, so a leaked script token
+ * cannot take over the account.
+ */
+export const sessionProcedure = authedProcedure.use(({ ctx, next }) => {
+  const { session } = ctx.auth;
+  if (!session) throw new AppError('SESSION_REQUIRED', 'Sign in with a password to do this; access tokens cannot');
+  return next({ ctx: { session } });
 });
 
 /**

@@ -4,7 +4,7 @@ import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AppRouter } from '../../src/client.ts';
-import { registerAccount } from '../helpers/accounts.ts';
+import { registerAccount, signIn } from '../helpers/accounts.ts';
 import { createApiClient, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 let server: TestServer;
@@ -40,8 +40,8 @@ describe('registration and sign-in', () => {
 
   it('signs in by username or email with a fresh session each time', async () => {
     const dave = await registerAccount(server, { username: 'dave' });
-    const byName = await server.api.auth.login.mutate({ login: 'DAVE', password: dave.password });
-    const byEmail = await server.api.auth.login.mutate({ login: dave.email, password: dave.password });
+    const byName = await signIn(server, 'DAVE', dave.password);
+    const byEmail = await signIn(server, dave.email, dave.password);
     expect(new Set([dave.token, byName.token, byEmail.token]).size).toBe(3);
   });
 

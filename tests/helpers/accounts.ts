@@ -28,3 +28,15 @@ export async function registerAccount(
   const { user, token } = await server.api.auth.register.mutate({ email, username, password });
   return { id: user.id, email, username, password, token, api: createApiClient(server.baseUrl, { authorization: `Bearer ${token}` }) };
 }
+
+// Accounts and security
+/**
+ * Signs in with a password (an account without 2FA) and returns the session grant.
+ *
+ * @example const { token } = await signIn(server, alice.username, alice.password);
+ */
+export async function signIn(server: Pick<TestServer, 'api'>, login: string, password: string) {
+  const result = await server.api.auth.login.mutate({ login, password });
+  if (result.twoFactorRequired) throw new Error(`${login} has 2FA on: use auth.twoFactor.verifyLogin`);
+  return result;
+}

@@ -18,6 +18,8 @@ import { createDatabase, type Database } from '../../src/db/database.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 // Jobs and email
 import { startJobRunner, type JobRunner } from '../../src/jobs/job-runner.ts';
+// Accounts and security
+import { createLoginThrottle } from '../../src/features/auth/login-throttle.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export interface TestServer {
@@ -64,6 +66,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     LOG_LEVEL: 'info',
     DATABASE_URL: database.url,
     DEV_MAILBOX_DIR: mailboxDir,
+    // Accounts and security: Redis is shared with other runs; every server gets its own keys.
+    LOGIN_THROTTLE_KEY_PREFIX: `conduit-test:${database.name}:login`,
     ...env,
     JOBS_IN_PROCESS: options.jobs ? 'true' : 'false',
   });
@@ -81,7 +85,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const jobs = config.JOBS_IN_PROCESS
     ? await startJobRunner({ config, db, logger, connectionString: database.url })
     : undefined;
-  const app = await buildApp({ config, db, logger, jobs });
+  const loginThrottle = createLoginThrottle(config);
+  const app = await buildApp({ config, db, logger, jobs, loginThrottle });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');
@@ -97,6 +102,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     api: createApiClient(baseUrl),
     async close() {
       await app.close();
+      await loginThrottle.close();
       await db.destroy();
       await database.drop();
       await rm(mailboxDir, { recursive: true, force: true });

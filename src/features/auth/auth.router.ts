@@ -1,7 +1,15 @@
-/** `auth.*`: registration, sign-in, sign-out and the current user. */
+/** `auth.*`: registration, sign-in, sign-out and the current user, plus the account-security sub-routers. */
+import { z } from 'zod';
+
 import { router } from '../../trpc/init.ts';
-import { authedProcedure, publicProcedure } from '../../trpc/procedures.ts';
-import { currentUserOutput, loginInput, registerInput, sessionGrantOutput } from './auth.schemas.ts';
+import { authedProcedure, publicProcedure, sessionProcedure } from '../../trpc/procedures.ts';
+import { accessTokensRouter } from '../access-tokens/access-tokens.router.ts';
+import { auditOriginOf, recordAudit } from '../audit/audit-log.ts';
+import { emailVerificationRouter } from '../email-verification/email-verification.router.ts';
+import { passwordRouter } from '../password/password.router.ts';
+import { sessionsRouter } from '../sessions/sessions.router.ts';
+import { twoFactorRouter } from '../two-factor/two-factor.router.ts';
+import { currentUserOutput, loginInput, loginOutput, registerInput, sessionGrantOutput } from './auth.schemas.ts';
 import { registerUser, signIn, toCurrentUser } from './sign-in.ts';
 
 export const authRouter = router({
@@ -9,24 +17,31 @@ export const authRouter = router({
     .input(registerInput)
     .output(sessionGrantOutput)
     .mutation(async ({ ctx, input }) => {
-      const grant = await registerUser(ctx, input, ctx.request);
+      const grant = await registerUser(ctx, input, auditOriginOf(ctx));
       ctx.sessionCookie.issue(grant.token);
       return grant;
     }),
 
   login: publicProcedure
     .input(loginInput)
-    .output(sessionGrantOutput)
+    .output(loginOutput)
     .mutation(async ({ ctx, input }) => {
-      const grant = await signIn(ctx, input, ctx.request);
-      ctx.sessionCookie.issue(grant.token);
-      return grant;
+      const result = await signIn(ctx, input, auditOriginOf(ctx));
+      if (!result.twoFactorRequired) ctx.sessionCookie.issue(result.token);
+      return result;
     }),
 
-  logout: authedProcedure.mutation(async ({ ctx }) => {
-    await ctx.lucia.invalidateSession(ctx.auth.session.id);
+  logout: sessionProcedure.output(z.void()).mutation(async ({ ctx }) => {
+    await ctx.lucia.invalidateSession(ctx.session.id);
+    await recordAudit(ctx.db, auditOriginOf(ctx), { action: 'auth.logout', targetType: 'user', targetId: ctx.user.id });
     ctx.sessionCookie.clear();
   }),
 
   me: authedProcedure.output(currentUserOutput).query(({ ctx }) => toCurrentUser(ctx.user)),
+
+  sessions: sessionsRouter,
+  password: passwordRouter,
+  email: emailVerificationRouter,
+  twoFactor: twoFactorRouter,
+  tokens: accessTokensRouter,
 });

@@ -35,3 +35,11 @@ export const currentUserOutput = z.object({
 export type CurrentUser = z.infer<typeof currentUserOutput>;
 
 export const sessionGrantOutput = z.object({ user: currentUserOutput, token: z.string() });
+
+/** `auth.login`: a session, or (2FA on) a challenge to finish with `auth.twoFactor.verifyLogin`. */
+export const loginOutput = z.discriminatedUnion('twoFactorRequired', [
+  sessionGrantOutput.extend({ twoFactorRequired: z.literal(false) }),
+  z.object({ twoFactorRequired: z.literal(true), challenge: z.string(), expiresAt: z.date() }),
+]);
+
+export type LoginResult = z.infer<typeof loginOutput>;

@@ -7,8 +7,12 @@ import type { User } from 'lucia';
 import type { Database } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Config } from '../../config.ts';
-import type { CurrentUser } from './auth.schemas.ts';
+import { recordAudit, type AuditOrigin } from '../audit/audit-log.ts';
+import { createLoginChallenge, hasTwoFactorEnabled } from '../two-factor/login-challenges.ts';
+import type { CurrentUser, LoginResult } from './auth.schemas.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import { createLucia, type AppLucia } from './lucia.ts';
+import { assertPasswordPolicy } from './password-policy.ts';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import { generateSessionToken, sessionIdForToken } from './session-tokens.ts';
 
@@ -59,16 +63,22 @@ export function userConflictFrom(error: unknown): AppError | undefined {
   return new AppError(reason, message, { details: { field }, cause: error });
 }
 
+/** The client facts a session records, from the audit origin of the request. */
+export function clientInfoOf(origin: AuditOrigin): ClientInfo {
+  return { ip: origin.ip ?? '', userAgent: origin.userAgent ?? undefined };
+}
+
 /**
- * Creates the account and its first session in one transaction.
+ * Creates the account and its first session in one transaction, with its audit record.
  *
- * @example const { user, token } = await registerUser({ db, config }, { email, username, password }, client);
+ * @example const { user, token } = await registerUser({ db, config }, { email, username, password }, origin);
  */
 export async function registerUser(
   deps: { db: Database; config: Pick<Config, 'NODE_ENV'> },
   input: { email: string; username: string; password: string },
-  client: ClientInfo,
+  origin: AuditOrigin,
 ): Promise<SessionGrant> {
+  assertPasswordPolicy(input.password, input);
   const passwordHash = await hashPassword(input.password);
   try {
     return await deps.db.transaction().execute(async (trx) => {
@@ -78,9 +88,10 @@ export async function registerUser(
         .returning('id')
         .executeTakeFirstOrThrow();
       const lucia = createLucia(trx, deps.config);
-      const token = await startSession(lucia, id, client);
+      const token = await startSession(lucia, id, clientInfoOf(origin));
       const { user } = await lucia.validateSession(sessionIdForToken(token));
       if (!user) throw new Error('session vanished inside its own transaction');
+      await recordAudit(trx, { ...origin, actorId: id }, { action: 'auth.register', targetType: 'user', targetId: id });
       return { user: toCurrentUser(user), token };
     });
   } catch (error) {
@@ -89,14 +100,36 @@ export async function registerUser(
 }
 
 /**
+ * Starts a session for a user who has passed every factor, and audits it.
+ *
+ * @example const grant = await grantSession({ db, lucia }, user.id, origin, { secondFactor: 'totp' });
+ */
+export async function grantSession(
+  deps: { db: Database; lucia: AppLucia },
+  userId: string,
+  origin: AuditOrigin,
+  metadata: Record<string, unknown> = {},
+): Promise<SessionGrant> {
+  const token = await startSession(deps.lucia, userId, clientInfoOf(origin));
+  const { user } = await deps.lucia.validateSession(sessionIdForToken(token));
+  if (!user) throw new Error('session vanished right after creation');
+  await recordAudit(deps.db, { ...origin, actorId: userId }, { action: 'auth.login.succeeded', targetType: 'user', targetId: userId, metadata });
+  return { user: toCurrentUser(user), token };
+}
+
+/**
  * Checks a password for an email or username. Unknown accounts cost one argon2 verification
- * too and fail with the same reason and message, so neither timing nor wording reveals them.
+ * too and fail with the same reason and message, so neither timing nor wording reveals them;
+ * failures count towards the login throttle (per account name and per IP). With 2FA on, the
+ * result is a challenge for `auth.twoFactor.verifyLogin` instead of a session.
  */
 export async function signIn(
-  deps: { db: Database; lucia: AppLucia },
+  deps: { db: Database; lucia: AppLucia; loginThrottle: LoginThrottle },
   input: { login: string; password: string },
-  client: ClientInfo,
-): Promise<SessionGrant> {
+  origin: AuditOrigin,
+): Promise<LoginResult> {
+  const ip = origin.ip ?? '';
+  await deps.loginThrottle.assertAllowed(input.login, ip);
   const login = input.login.toLowerCase();
   const account = await deps.db
     .selectFrom('users')
@@ -104,13 +137,25 @@ export async function signIn(
     .where((eb) => eb.or([eb(eb.fn('lower', ['email']), '=', login), eb(eb.fn('lower', ['username']), '=', login)]))
     .executeTakeFirst();
   const isValid = await verifyPassword(account?.passwordHash ?? (await dummyPasswordHash()), input.password);
-  if (!account || !isValid) throw new AppError('INVALID_CREDENTIALS', 'Wrong email, username or password');
-  if (account.suspendedAt) throw new AppError('ACCOUNT_SUSPENDED', 'This account is suspended');
+  if (!account || !isValid) {
+    await deps.loginThrottle.recordFailure(input.login, ip);
+    await recordAudit(deps.db, origin, {
+      action: 'auth.login.failed',
+      ...(account && { targetType: 'user', targetId: account.id }),
+      metadata: { reason: account ? 'wrong_password' : 'unknown_account' },
+    });
+    throw new AppError('INVALID_CREDENTIALS', 'Wrong email, username or password');
+  }
+  await deps.loginThrottle.recordSuccess(input.login);
+  if (account.suspendedAt) {
+    await recordAudit(deps.db, origin, { action: 'auth.login.failed', targetType: 'user', targetId: account.id, metadata: { reason: 'suspended' } });
+    throw new AppError('ACCOUNT_SUSPENDED', 'This account is suspended');
+  }
   if (needsRehash(account.passwordHash)) {
     await deps.db.updateTable('users').set({ passwordHash: await hashPassword(input.password) }).where('id', '=', account.id).execute();
   }
-  const token = await startSession(deps.lucia, account.id, client);
-  const { user } = await deps.lucia.validateSession(sessionIdForToken(token));
-  if (!user) throw new Error('session vanished right after creation');
-  return { user: toCurrentUser(user), token };
+  if (await hasTwoFactorEnabled(deps.db, account.id)) {
+    return { twoFactorRequired: true, ...(await createLoginChallenge(deps.db, account.id)) };
+  }
+  return { twoFactorRequired: false, ...(await grantSession(deps, account.id, origin)) };
 }

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { registerAccount, type TestAccount } from '../helpers/accounts.ts';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { failure } from './accounts-kit.ts';
+
+let sink: SmtpSink;
+let server: TestServer;
+beforeAll(async () => {
+  sink = await startSmtpSink();
+  server = await startTestServer({ SMTP_URL: sink.url }, { jobs: true });
+});
+afterAll(async () => {
+  await server.close();
+  await sink.close();
+});
+
+/** Requests a code and reads it from the email. */
+async function emailedCode(account: TestAccount): Promise<string> {
+  await account.api.auth.email.requestVerification.mutate();
+  const email = await sink.waitForMessage((message) => message.to.includes(account.email.toLowerCase()) && /verification code/i.test(message.subject ?? ''));
+  const code = /\b([A-HJ-NP-Z2-9]{8})\b/.exec(email.text ?? '')?.[1];
+  if (!code) throw new Error(`no code in: ${email.text ?? ''}`);
+  return code;
+}
+
+describe('auth.email', () => {
+  it('verifies the address with the emailed code and exposes emailVerified on the user', async () => {
+    const alice = await registerAccount(server);
+    await expect(alice.api.auth.me.query()).resolves.toMatchObject({ emailVerified: false });
+    const code = await emailedCode(alice);
+    await expect(alice.api.auth.email.verify.mutate({ code })).resolves.toEqual({ emailVerified: true });
+    await expect(alice.api.auth.me.query()).resolves.toMatchObject({ emailVerified: true });
+    expect(await failure(alice.api.auth.email.requestVerification.mutate())).toMatchObject({ reason: 'EMAIL_ALREADY_VERIFIED' });
+  });
+
+  it('stores the code hashed', async () => {
+    const bob = await registerAccount(server);
+    const code = await emailedCode(bob);
+    const rows = await server.db.selectFrom('emailVerificationCodes').selectAll().where('userId', '=', bob.id).execute();
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(code);
+  });
+
+  it('refuses a wrong code', async () => {
+    const carol = await registerAccount(server);
+    await emailedCode(carol);
+    expect(await failure(carol.api.auth.email.verify.mutate({ code: 'WRONG234' }))).toMatchObject({ reason: 'INVALID_CODE', httpStatus: 400 });
+  });
+
+  it('locks the code after five wrong guesses, even for the right one', async () => {
+    const dave = await registerAccount(server);
+    const code = await emailedCode(dave);
+    const reasons = [];
+    for (let attempt = 0; attempt < 5; attempt++) reasons.push((await failure(dave.api.auth.email.verify.mutate({ code: 'WRONG234' })))?.reason);
+    expect(reasons).toEqual(['INVALID_CODE', 'INVALID_CODE', 'INVALID_CODE', 'INVALID_CODE', 'TOO_MANY_ATTEMPTS']);
+    expect(await failure(dave.api.auth.email.verify.mutate({ code }))).toMatchObject({ reason: 'TOO_MANY_ATTEMPTS', httpStatus: 429 });
+  });
+
+  it('refuses an expired code', async () => {
+    const erin = await registerAccount(server);
+    const code = await emailedCode(erin);
+    await server.db.updateTable('emailVerificationCodes').set({ expiresAt: new Date(Date.now() - 1_000) }).where('userId', '=', erin.id).execute();
+    expect(await failure(erin.api.auth.email.verify.mutate({ code }))).toMatchObject({ reason: 'CODE_EXPIRED' });
+  });
+
+  it('sends at most one code a minute', async () => {
+    const frank = await registerAccount(server);
+    await frank.api.auth.email.requestVerification.mutate();
+    expect(await failure(frank.api.auth.email.requestVerification.mutate())).toMatchObject({ reason: 'RATE_LIMITED', details: { retryAfterSeconds: expect.any(Number) } });
+  });
+});

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { registerAccount, signIn, type TestAccount } from '../helpers/accounts.ts';
+import { waitForQueueToDrain } from '../helpers/job-queue.ts';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
+import { createApiClient, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { failure } from './accounts-kit.ts';
+
+let sink: SmtpSink;
+let server: TestServer;
+beforeAll(async () => {
+  sink = await startSmtpSink();
+  server = await startTestServer({ SMTP_URL: sink.url, APP_URL: 'https://app.example' }, { jobs: true });
+});
+afterAll(async () => {
+  await server.close();
+  await sink.close();
+});
+
+/** Asks for a reset link and reads the token from the email, as the user would. */
+async function resetTokenFor(account: TestAccount): Promise<string> {
+  const before = sink.messages.length;
+  await server.api.auth.password.requestReset.mutate({ email: account.email });
+  const email = await sink.waitForMessage((message) => sink.messages.indexOf(message) >= before && message.to.includes(account.email.toLowerCase()) && /reset/i.test(message.subject ?? ''));
+  const token = /https:\/\/app\.example\/reset-password\?token=([A-Za-z0-9_-]+)/.exec(email.text ?? '')?.[1];
+  if (!token) throw new Error(`no reset link in: ${email.text ?? ''}`);
+  return token;
+}
+
+describe('auth.password.requestReset', () => {
+  it('gives the same answer for an unknown address and sends it no email', async () => {
+    const alice = await registerAccount(server);
+    const known = await server.api.auth.password.requestReset.mutate({ email: alice.email });
+    const unknown = await server.api.auth.password.requestReset.mutate({ email: 'nobody-at-all@example.com' });
+    expect(unknown).toEqual(known);
+    await sink.waitForMessage((message) => message.to.includes(alice.email.toLowerCase()));
+    await waitForQueueToDrain(server.db);
+    expect(sink.messages.filter((message) => message.to.includes('nobody-at-all@example.com'))).toEqual([]);
+  });
+
+  it('stores only the hash of the emailed token', async () => {
+    const bob = await registerAccount(server);
+    const token = await resetTokenFor(bob);
+    const rows = await server.db.selectFrom('passwordResetTokens').selectAll().where('userId', '=', bob.id).execute();
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(token);
+  });
+});
+
+describe('auth.password.reset', () => {
+  it('sets the new password, ends every session and emails a notice', async () => {
+    const carol = await registerAccount(server);
+    const other = await signIn(server, carol.username, carol.password);
+    const token = await resetTokenFor(carol);
+    await server.api.auth.password.reset.mutate({ token, newPassword: 'a reset passphrase' });
+    for (const sessionToken of [carol.token, other.token]) {
+      const api = createApiClient(server.baseUrl, { authorization: `Bearer ${sessionToken}` });
+      expect(await failure(api.auth.me.query())).toMatchObject({ reason: 'UNAUTHENTICATED' });
+    }
+    await expect(signIn(server, carol.username, 'a reset passphrase')).resolves.toMatchObject({ user: { id: carol.id } });
+    const notice = await sink.waitForMessage((message) => message.to.includes(carol.email.toLowerCase()) && message.subject === 'Your Conduit password was changed');
+    expect(notice.text).toContain('reset');
+  });
+
+  it('accepts a token only once', async () => {
+    const dave = await registerAccount(server);
+    const token = await resetTokenFor(dave);
+    await server.api.auth.password.reset.mutate({ token, newPassword: 'first reset passphrase' });
+    expect(await failure(server.api.auth.password.reset.mutate({ token, newPassword: 'second reset passphrase' }))).toMatchObject({ reason: 'INVALID_TOKEN', httpStatus: 400 });
+    await expect(signIn(server, dave.username, 'first reset passphrase')).resolves.toMatchObject({ user: { id: dave.id } });
+  });
+
+  it('refuses a token older than 30 minutes', async () => {
+    const erin = await registerAccount(server);
+    const token = await resetTokenFor(erin);
+    await server.db
+      .updateTable('passwordResetTokens')
+      .set({ createdAt: new Date(Date.now() - 31 * 60_000), expiresAt: new Date(Date.now() - 60_000) })
+      .where('userId', '=', erin.id)
+      .execute();
+    expect(await failure(server.api.auth.password.reset.mutate({ token, newPassword: 'too late passphrase' }))).toMatchObject({ reason: 'INVALID_TOKEN', details: { expired: true } });
+    await expect(signIn(server, erin.username, erin.password)).resolves.toMatchObject({ user: { id: erin.id } });
+  });
+
+  it('spends the other outstanding links of the account too', async () => {
+    const frank = await registerAccount(server);
+    const first = await resetTokenFor(frank);
+    const second = await resetTokenFor(frank);
+    await server.api.auth.password.reset.mutate({ token: second, newPassword: 'latest link passphrase' });
+    expect(await failure(server.api.auth.password.reset.mutate({ token: first, newPassword: 'older link passphrase' }))).toMatchObject({ reason: 'INVALID_TOKEN' });
+  });
+
+  it('applies the password policy and keeps the token usable after a refusal', async () => {
+    const gina = await registerAccount(server);
+    const token = await resetTokenFor(gina);
+    expect(await failure(server.api.auth.password.reset.mutate({ token, newPassword: gina.username }))).toMatchObject({ reason: 'WEAK_PASSWORD', details: { rule: 'not_username' } });
+    await expect(server.api.auth.password.reset.mutate({ token, newPassword: 'an acceptable passphrase' })).resolves.toBeUndefined();
+  });
+
+  it('writes audit rows for the request and the reset', async () => {
+    const hugo = await registerAccount(server);
+    await server.api.auth.password.reset.mutate({ token: await resetTokenFor(hugo), newPassword: 'audited reset passphrase' });
+    const rows = await server.db.selectFrom('auditLog').select('action').where('targetId', '=', hugo.id).where('action', 'like', 'auth.password.%').orderBy('id').execute();
+    expect(rows.map((row) => row.action)).toEqual(['auth.password.reset_requested', 'auth.password.reset']);
+  });
+});
