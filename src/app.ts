@@ -12,6 +12,10 @@ import { registerHealthRoutes } from './features/health/health.routes.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { requestIdFor, requestIdHeader } from './http/request-id.ts';
 import { registerDevMailboxRoutes } from './jobs/dev-mailbox.routes.ts';
+// REST (RealWorld) API and its documentation
+import { registerApiDocs } from './rest/api-docs.ts';
+import { restApi } from './rest/rest-api.ts';
+import { withRestCors } from './rest/rest-cors.ts';
 import { createContextFactory, type AppDeps } from './trpc/context.ts';
 import { describeError, retryAfterSecondsOf } from './trpc/error-contract.ts';
 import { appRouter, type AppRouter } from './trpc/router.ts';
@@ -53,10 +57,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(helmet);
   await app.register(cors, {
-    // Only allow-listed origins get CORS headers; credentials (cookies) are allowed for them alone.
-    origin: config.CORS_ORIGINS,
-    credentials: true,
-    exposedHeaders: [requestIdHeader],
+    // /api (token-only REST) is open to any origin: see src/rest/rest-cors.ts.
+    delegator: withRestCors({
+      // Only allow-listed origins get CORS headers; credentials (cookies) are allowed for them alone.
+      origin: config.CORS_ORIGINS,
+      credentials: true,
+      exposedHeaders: [requestIdHeader],
+    }),
   });
 
   installErrorHandlers(app);
@@ -84,6 +91,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
   } satisfies FastifyTRPCPluginOptions<AppRouter>);
+
+  // REST (RealWorld) API under /api, calling the same procedures, and its documentation at /docs
+  await app.register(restApi, { prefix: '/api', deps, lucia: createLucia(deps.db, config) });
+  registerApiDocs(app);
 
   return app;
 }

@@ -65,6 +65,10 @@ export const configSchema = z.object({
   /** Base URL of the web app, for links in emails (password reset). */
   APP_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
   TOTP_ISSUER: z.string().min(1).max(64).default('Conduit'),
+  // domain: tags.popular may be this stale; a new article's tags show up within it.
+  POPULAR_TAGS_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  // domain: `npm start` seeds demo data into a new, empty embedded database.
+  SEED_DEMO_DATA: booleanFromString.default(true),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -25,6 +25,31 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface Articles {
+  authorId: string;
+  body: string;
+  createdAt: Generated<Timestamp>;
+  deletedAt: Timestamp | null;
+  description: string;
+  favoritesCount: Generated<number>;
+  id: Generated<string>;
+  slug: string;
+  title: string;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface ArticleSlugs {
+  articleId: string;
+  createdAt: Generated<Timestamp>;
+  slug: string;
+}
+
+export interface ArticleTags {
+  articleId: string;
+  position: number;
+  tagId: number;
+}
+
 export interface AuditLog {
   action: string;
   actorId: string | null;
@@ -38,52 +63,26 @@ export interface AuditLog {
   userAgent: string | null;
 }
 
-export interface EmailVerificationCodes {
-  codeHash: string;
+export interface Comments {
+  articleId: string;
+  authorId: string;
+  body: string;
   createdAt: Generated<Timestamp>;
-  email: string;
-  expiresAt: Timestamp;
-  failedAttempts: Generated<number>;
-  userId: string;
-}
-
-export interface LoginChallenges {
-  createdAt: Generated<Timestamp>;
-  expiresAt: Timestamp;
-  failedAttempts: Generated<number>;
-  id: string;
-  userId: string;
-}
-
-export interface PasswordResetTokens {
-  createdAt: Generated<Timestamp>;
-  expiresAt: Timestamp;
-  id: Generated<string>;
-  tokenHash: string;
-  usedAt: Timestamp | null;
-  userId: string;
-}
-
-export interface PersonalAccessTokens {
-  createdAt: Generated<Timestamp>;
-  expiresAt: Timestamp | null;
-  id: Generated<string>;
-  lastUsedAt: Timestamp | null;
-  name: string;
-  scopes: string[];
-  tokenHash: string;
-  userId: string;
-}
-
-export interface SentEmails {
-  createdAt: Generated<Timestamp>;
-  idempotencyKey: string;
-  messageId: string;
-  recipient: string;
-  sentAt: Generated<Timestamp>;
-  subject: string;
-  transport: string;
+  deletedAt: Timestamp | null;
+  id: Generated<Int8>;
   updatedAt: Generated<Timestamp>;
+}
+
+export interface Favorites {
+  articleId: string;
+  createdAt: Generated<Timestamp>;
+  userId: string;
+}
+
+export interface Follows {
+  createdAt: Generated<Timestamp>;
+  followeeId: string;
+  followerId: string;
 }
 
 export interface Sessions {
@@ -96,21 +95,10 @@ export interface Sessions {
   userId: string;
 }
 
-export interface TwoFactorCredentials {
+export interface Tags {
   createdAt: Generated<Timestamp>;
-  enabledAt: Timestamp | null;
-  lastUsedStep: Int8 | null;
-  secret: string;
-  updatedAt: Generated<Timestamp>;
-  userId: string;
-}
-
-export interface TwoFactorRecoveryCodes {
-  codeHash: string;
-  createdAt: Generated<Timestamp>;
-  id: Generated<string>;
-  usedAt: Timestamp | null;
-  userId: string;
+  id: Generated<number>;
+  name: string;
 }
 
 export interface Users {
@@ -129,14 +117,14 @@ export interface Users {
 }
 
 export interface DB {
+  articles: Articles;
+  articleSlugs: ArticleSlugs;
+  articleTags: ArticleTags;
   auditLog: AuditLog;
-  emailVerificationCodes: EmailVerificationCodes;
-  loginChallenges: LoginChallenges;
-  passwordResetTokens: PasswordResetTokens;
-  personalAccessTokens: PersonalAccessTokens;
-  sentEmails: SentEmails;
+  comments: Comments;
+  favorites: Favorites;
+  follows: Follows;
   sessions: Sessions;
-  twoFactorCredentials: TwoFactorCredentials;
-  twoFactorRecoveryCodes: TwoFactorRecoveryCodes;
+  tags: Tags;
   users: Users;
 }

@@ -18,7 +18,7 @@ const reasonByFastifyCode: Record<string, ErrorReason> = {
   FST_ERR_VALIDATION: 'VALIDATION_ERROR',
 };
 
-function reasonForFastifyError(error: FastifyError): ErrorReason {
+export function reasonForFastifyError(error: FastifyError): ErrorReason {
   const known = reasonByFastifyCode[error.code];
   if (known) return known;
   if (error.statusCode === 413) return 'PAYLOAD_TOO_LARGE';

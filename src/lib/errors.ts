@@ -45,6 +45,12 @@ export const errorReasons = {
   TWO_FACTOR_ALREADY_ENABLED: 'CONFLICT',
   TWO_FACTOR_SETUP_REQUIRED: 'CONFLICT',
   EMAIL_ALREADY_VERIFIED: 'CONFLICT',
+  // domain (profiles, articles, comments, admin)
+  INVALID_CURSOR: 'BAD_REQUEST',
+  CANNOT_FOLLOW_SELF: 'BAD_REQUEST',
+  REASON_REQUIRED: 'BAD_REQUEST',
+  CANNOT_CHANGE_OWN_ACCOUNT: 'FORBIDDEN',
+  SLUG_UNAVAILABLE: 'CONFLICT',
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
 
 export type ErrorReason = keyof typeof errorReasons;

@@ -1,0 +1,83 @@
+/**
+ * Public profiles and follows. A follow is a composite-key row (`follows`), so following twice
+ * is a no-op and unfollowing a missing row is too.
+ */
+import { expressionBuilder, sql, type AliasableExpression, type Expression } from 'kysely';
+import { jsonObjectFrom } from 'kysely/helpers/postgres';
+
+import type { Database } from '../../db/database.ts';
+import type { DB } from '../../db/schema.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { Profile } from './profiles.schemas.ts';
+
+/**
+ * A correlated subquery yielding the public profile of `userId` as JSON, for embedding authors
+ * in article and comment queries (one statement, no N+1).
+ *
+ * @example db.selectFrom('articles').select((eb) => profileJsonOf(eb.ref('articles.authorId'), viewerId).as('author'))
+ */
+export function profileJsonOf(userId: Expression<string>, viewerId: string | null) {
+  const eb = expressionBuilder<DB, never>();
+  return jsonObjectFrom(
+    eb
+      .selectFrom('users as profile')
+      .where('profile.id', '=', userId)
+      .select((inner) => ['profile.username', 'profile.bio', 'profile.image', isFollowedBy(inner.ref('profile.id'), viewerId).as('following')]),
+  );
+}
+
+/** `true` when `viewerId` follows `userId`; constant `false` for anonymous viewers. */
+export function isFollowedBy(userId: Expression<string>, viewerId: string | null): AliasableExpression<boolean> {
+  if (viewerId === null) return sql<boolean>`false`;
+  const eb = expressionBuilder<DB, never>();
+  return eb
+    .exists(eb.selectFrom('follows').select(sql`1`.as('one')).where('follows.followerId', '=', viewerId).where('follows.followeeId', '=', userId))
+    .$castTo<boolean>();
+}
+
+/** Case-insensitive lookup of a user id by username; uses `users_username_lower_unique`. */
+export function userIdByUsername(username: string) {
+  const eb = expressionBuilder<DB, never>();
+  return eb
+    .selectFrom('users')
+    .select('users.id')
+    .where((inner) => inner(inner.fn('lower', [inner.ref('users.username')]), '=', username.toLowerCase()));
+}
+
+/**
+ * @example const profile = await getProfile(ctx, { username: 'alice' }, viewerId);
+ */
+export async function getProfile(deps: { db: Database }, input: { username: string }, viewerId: string | null): Promise<Profile> {
+  const profile = await deps.db
+    .selectFrom('users')
+    .where((eb) => eb(eb.fn('lower', [eb.ref('users.username')]), '=', input.username.toLowerCase()))
+    .select((eb) => ['users.username', 'users.bio', 'users.image', isFollowedBy(eb.ref('users.id'), viewerId).as('following')])
+    .executeTakeFirst();
+  if (!profile) throw new AppError('NOT_FOUND', 'No such user');
+  return profile;
+}
+
+/** Follows `username` (idempotent) and returns their profile as the follower now sees it. */
+export async function followUser(deps: { db: Database }, input: { username: string }, follower: { id: string }): Promise<Profile> {
+  const followee = await findUserId(deps.db, input.username);
+  if (followee === follower.id) throw new AppError('CANNOT_FOLLOW_SELF', 'You cannot follow yourself');
+  await deps.db
+    .insertInto('follows')
+    .values({ followerId: follower.id, followeeId: followee })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  return getProfile(deps, input, follower.id);
+}
+
+/** Unfollows `username` (idempotent) and returns their profile. */
+export async function unfollowUser(deps: { db: Database }, input: { username: string }, follower: { id: string }): Promise<Profile> {
+  const followee = await findUserId(deps.db, input.username);
+  await deps.db.deleteFrom('follows').where('followerId', '=', follower.id).where('followeeId', '=', followee).execute();
+  return getProfile(deps, input, follower.id);
+}
+
+async function findUserId(db: Database, username: string): Promise<string> {
+  const row = await db.selectFrom(userIdByUsername(username).as('u')).select('u.id').executeTakeFirst();
+  if (!row) throw new AppError('NOT_FOUND', 'No such user');
+  return row.id;
+}
