@@ -17,6 +17,7 @@ import { createDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrator.ts';
 import { locateDatabase } from '../src/db/open-database.ts';
 import { createLoginThrottle } from '../src/features/auth/login-throttle.ts';
+import { createScaleOutDeps } from '../src/realtime/scale-out-deps.ts';
 import { hashPassword, verifyPassword } from '../src/features/auth/passwords.ts';
 import { createLogger } from '../src/lib/logger.ts';
 
@@ -49,10 +50,11 @@ const url = new URL(adminUrl);
 url.pathname = `/${databaseName}`;
 // A high throttle limit: the benchmark measures the password check, not the limiter.
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', NODE_ENV: 'production', DATABASE_URL: url.toString(), LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000', LOGIN_MAX_FAILURES_PER_IP: '100000', REDIS_URL: '' });
-const { db } = createDatabase(config, url.toString(), logger);
+const { db, pool } = createDatabase(config, url.toString(), logger);
 await migrateToLatest(db);
 const loginThrottle = createLoginThrottle(config);
-const app = await buildApp({ config, db, logger, loginThrottle });
+const scaleOut = await createScaleOutDeps({ ...config, RATE_LIMITS: 'off' }, { db, pool, connectionString: url.toString() }, logger);
+const app = await buildApp({ config, db, logger, loginThrottle, ...scaleOut });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;
@@ -73,6 +75,7 @@ try {
 } finally {
   await app.close();
   await loginThrottle.close();
+  await scaleOut.close();
   await db.destroy();
   await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(databaseName)} WITH (FORCE)`);
   await admin.end();

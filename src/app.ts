@@ -4,6 +4,7 @@
  */
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
+import { getTRPCErrorFromUnknown } from '@trpc/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 
@@ -19,6 +20,7 @@ import { withRestCors } from './rest/rest-cors.ts';
 import { createContextFactory, type AppDeps } from './trpc/context.ts';
 import { describeError, retryAfterSecondsOf } from './trpc/error-contract.ts';
 import { appRouter, type AppRouter } from './trpc/router.ts';
+import { registerWebSocketRoute } from './realtime/websocket-route.ts';
 
 /**
  * @example
@@ -37,6 +39,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Keep-alive sockets would otherwise hold `close()` open until they time out.
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 5_000 },
+    // Client IP: X-Forwarded-For is believed only from these proxies (empty: the socket address).
+    trustProxy: config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false,
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -73,11 +77,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { jobs } = deps;
   if (jobs) app.addHook('onClose', () => jobs.stop());
 
+  const createContext = createContextFactory(deps, createLucia(deps.db, config));
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
-      createContext: createContextFactory(deps, createLucia(deps.db, config)),
+      createContext,
       maxBatchSize: config.TRPC_MAX_BATCH_SIZE,
       // Accounts and security: a RATE_LIMITED error says when to come back (`Retry-After`).
       responseMeta({ errors }) {
@@ -85,7 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         return retryAfter > 0 ? { headers: new Headers({ 'retry-after': String(retryAfter) }) } : {};
       },
       onError({ error, path, req }) {
-        if (describeError(error).httpStatus >= 500) {
+        if (isServerFault(error, deps)) {
           req.log.error({ err: error, path }, 'procedure failed');
         }
       },
@@ -95,6 +100,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // REST (RealWorld) API under /api, calling the same procedures, and its documentation at /docs
   await app.register(restApi, { prefix: '/api', deps, lucia: createLucia(deps.db, config) });
   registerApiDocs(app);
+  // Real-time: the same procedures over WebSocket (subscriptions via wsLink) at /trpc.
+  await registerWebSocketRoute(app, {
+    router: appRouter,
+    createContext,
+    subscriptions: deps.subscriptions,
+    maxPayloadBytes: config.BODY_LIMIT_BYTES,
+    onError: (error) => {
+      if (isServerFault(error, deps)) deps.logger.error({ err: error }, 'websocket procedure failed');
+    },
+  });
 
   return app;
+}
+
+/** A 5xx that is not an expected end of a stream (slow subscriber cut off, instance draining). */
+function isServerFault(error: unknown, deps: AppDeps): boolean {
+  const { httpStatus, reason } = describeError(getTRPCErrorFromUnknown(error));
+  if (httpStatus < 500) return false;
+  return reason !== 'SUBSCRIBER_TOO_SLOW' && !deps.subscriptions.shutdownSignal.aborted;
 }

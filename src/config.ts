@@ -17,6 +17,16 @@ const commaSeparatedList = z
       .filter((item) => item.length > 0),
   );
 
+/** `<points>/<seconds>`, e.g. `120/60`: 120 requests per 60 seconds (real-time feature). */
+const rateLimitSpec = z
+  .string()
+  .regex(/^\d{1,7}\/\d{1,6}$/, 'expected <points>/<seconds>, e.g. 120/60')
+  .transform((value) => {
+    const [points, seconds] = value.split('/').map(Number);
+    return { points: points ?? 0, seconds: seconds ?? 0 };
+  })
+  .pipe(z.object({ points: z.number().int().min(1), seconds: z.number().int().min(1) }));
+
 /** Each variable, its type, its default and its limits. The README's config table mirrors this. */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -65,6 +75,31 @@ export const configSchema = z.object({
   /** Base URL of the web app, for links in emails (password reset). */
   APP_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
   TOTP_ISSUER: z.string().min(1).max(64).default('Conduit'),
+  // Real-time, rate limits and scale-out (see README "Running more than one instance").
+  // (REDIS_URL, declared above, also carries events and rate limits; unset: PostgreSQL LISTEN/NOTIFY
+  // and per-instance limits.)
+  /** Prefix of every Redis key and channel this deployment uses (one Redis can serve several). */
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default('conduit:'),
+  /** Unset: every procedure reads from DATABASE_URL. */
+  DATABASE_READ_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** `off` disables every rate limit (benchmarks, local load tests); a warning is logged. */
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  /** `<points>/<seconds>` per IP for anonymous mutations (sign-in, registration, resets). */
+  RATE_LIMIT_AUTH: rateLimitSpec.default({ points: 20, seconds: 60 }),
+  /** `<points>/<seconds>` per user for signed-in mutations. */
+  RATE_LIMIT_WRITE: rateLimitSpec.default({ points: 120, seconds: 60 }),
+  /** `<points>/<seconds>` per user (or per IP when anonymous) for queries and subscriptions. */
+  RATE_LIMIT_READ: rateLimitSpec.default({ points: 1200, seconds: 60 }),
+  /** Proxies (IPs or CIDRs) whose X-Forwarded-For is believed; empty: the socket address is the client. */
+  TRUSTED_PROXIES: commaSeparatedList.default([]),
+  /** How long a reconnecting subscriber can be behind and still get every event it missed. */
+  EVENTS_REPLAY_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1_000).default(20),
+  SUBSCRIPTION_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(1_000).default(10),
+  /** Events buffered for one subscriber before it is cut off as too slow (it reconnects and replays). */
+  SUBSCRIPTION_QUEUE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  /** How often an open stream re-checks its session; a revoked session ends the stream. */
+  SUBSCRIPTION_SESSION_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   // domain: tags.popular may be this stale; a new article's tags show up within it.
   POPULAR_TAGS_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   // domain: `npm start` seeds demo data into a new, empty embedded database.

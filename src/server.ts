@@ -16,6 +16,7 @@ import { installJobQueueSchema } from './jobs/job-queue-schema.ts';
 import { startJobRunner } from './jobs/job-runner.ts';
 // Accounts and security
 import { createLoginThrottle } from './features/auth/login-throttle.ts';
+import { createScaleOutDeps } from './realtime/scale-out-deps.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const startedAt = performance.now();
   const location = await locateDatabase(config, logger);
-  const { db } = createDatabase(config, location.connectionString, logger);
+  const { db, pool } = createDatabase(config, location.connectionString, logger);
   if (config.MIGRATE_ON_START) {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -43,12 +44,16 @@ async function main(): Promise<void> {
     ? await startJobRunner({ config, db, logger, connectionString: location.connectionString })
     : undefined;
   const loginThrottle = createLoginThrottle(config);
-  const app = await buildApp({ config, db, logger, jobs, loginThrottle });
+  const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: location.connectionString }, logger);
+  const app = await buildApp({ config, db, logger, jobs, loginThrottle, ...scaleOut });
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');
+    // Streams end first (clients reconnect to another instance), or close() would wait on them.
+    scaleOut.stopStreams();
     await app.close();
     await loginThrottle.close();
+    await scaleOut.close();
     await db.destroy();
     await location.stop();
   });

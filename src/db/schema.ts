@@ -73,6 +73,24 @@ export interface Comments {
   updatedAt: Generated<Timestamp>;
 }
 
+export interface EmailVerificationCodes {
+  codeHash: string;
+  createdAt: Generated<Timestamp>;
+  email: string;
+  expiresAt: Timestamp;
+  failedAttempts: Generated<number>;
+  userId: string;
+}
+
+export interface Events {
+  articleId: string | null;
+  createdAt: Generated<Timestamp>;
+  id: Generated<Int8>;
+  payload: Json;
+  recipientId: string | null;
+  type: string;
+}
+
 export interface Favorites {
   articleId: string;
   createdAt: Generated<Timestamp>;
@@ -83,6 +101,54 @@ export interface Follows {
   createdAt: Generated<Timestamp>;
   followeeId: string;
   followerId: string;
+}
+
+export interface JobWorkerInstances {
+  createdAt: Generated<Timestamp>;
+  hostname: string;
+  instanceId: string;
+  pid: number;
+  updatedAt: Generated<Timestamp>;
+  workerIds: Generated<string[]>;
+}
+
+export interface LoginChallenges {
+  createdAt: Generated<Timestamp>;
+  expiresAt: Timestamp;
+  failedAttempts: Generated<number>;
+  id: string;
+  userId: string;
+}
+
+export interface PasswordResetTokens {
+  createdAt: Generated<Timestamp>;
+  expiresAt: Timestamp;
+  id: Generated<string>;
+  tokenHash: string;
+  usedAt: Timestamp | null;
+  userId: string;
+}
+
+export interface PersonalAccessTokens {
+  createdAt: Generated<Timestamp>;
+  expiresAt: Timestamp | null;
+  id: Generated<string>;
+  lastUsedAt: Timestamp | null;
+  name: string;
+  scopes: string[];
+  tokenHash: string;
+  userId: string;
+}
+
+export interface SentEmails {
+  createdAt: Generated<Timestamp>;
+  idempotencyKey: string;
+  messageId: string;
+  recipient: string;
+  sentAt: Generated<Timestamp>;
+  subject: string;
+  transport: string;
+  updatedAt: Generated<Timestamp>;
 }
 
 export interface Sessions {
@@ -99,6 +165,23 @@ export interface Tags {
   createdAt: Generated<Timestamp>;
   id: Generated<number>;
   name: string;
+}
+
+export interface TwoFactorCredentials {
+  createdAt: Generated<Timestamp>;
+  enabledAt: Timestamp | null;
+  lastUsedStep: Int8 | null;
+  secret: string;
+  updatedAt: Generated<Timestamp>;
+  userId: string;
+}
+
+export interface TwoFactorRecoveryCodes {
+  codeHash: string;
+  createdAt: Generated<Timestamp>;
+  id: Generated<string>;
+  usedAt: Timestamp | null;
+  userId: string;
 }
 
 export interface Users {
@@ -122,9 +205,18 @@ export interface DB {
   articleTags: ArticleTags;
   auditLog: AuditLog;
   comments: Comments;
+  emailVerificationCodes: EmailVerificationCodes;
+  events: Events;
   favorites: Favorites;
   follows: Follows;
+  jobWorkerInstances: JobWorkerInstances;
+  loginChallenges: LoginChallenges;
+  passwordResetTokens: PasswordResetTokens;
+  personalAccessTokens: PersonalAccessTokens;
+  sentEmails: SentEmails;
   sessions: Sessions;
   tags: Tags;
+  twoFactorCredentials: TwoFactorCredentials;
+  twoFactorRecoveryCodes: TwoFactorRecoveryCodes;
   users: Users;
 }

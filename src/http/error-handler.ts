@@ -42,7 +42,9 @@ export function sendErrorContract(request: FastifyRequest, reply: FastifyReply, 
 /** Installs the error and not-found handlers. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const contract = describeError(new AppError(reasonForFastifyError(error), error.message, { cause: error }));
+    // An AppError thrown by a route or hook (e.g. RATE_LIMITED) keeps its own reason.
+    const appError = (error as unknown) instanceof AppError ? (error as unknown as AppError) : undefined;
+    const contract = describeError(appError ?? new AppError(reasonForFastifyError(error), error.message, { cause: error }));
     if (contract.httpStatus >= 500) request.log.error({ err: error }, 'request failed');
     return sendErrorContract(request, reply, contract);
   });

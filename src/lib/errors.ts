@@ -30,6 +30,10 @@ export const errorReasons = {
   EMAIL_TAKEN: 'CONFLICT',
   USERNAME_TAKEN: 'CONFLICT',
   RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  // Real-time: stream limits per connection/user, and a subscriber cut off for reading too slowly
+  // (SERVICE_UNAVAILABLE is retryable, so clients reconnect and replay from their last event id).
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_REQUESTS',
+  SUBSCRIBER_TOO_SLOW: 'SERVICE_UNAVAILABLE',
   TIMEOUT: 'TIMEOUT',
   UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL: 'INTERNAL_SERVER_ERROR',

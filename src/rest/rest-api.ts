@@ -79,7 +79,7 @@ export const restApi: FastifyPluginCallback<RestApiOptions> = (app, { deps, luci
       url: fastifyPath(operation.path),
       handler: async (request, reply) => {
         try {
-          const context = await createRestContext(deps, lucia, request);
+          const context = await createRestContext(deps, lucia, request, reply);
           const body = await operation.handle({
             caller: createRestCaller(context),
             // Fastify's defaults: path params are strings, the query an object of strings/arrays.

@@ -4,7 +4,7 @@
  * procedures, so a browser's session cookie never authorises a REST call (which is why /api
  * may allow any origin in CORS) and the cookie-only CSRF rule does not refuse token clients.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { authenticate } from '../features/auth/authenticate.ts';
 import type { AppLucia } from '../features/auth/lucia.ts';
@@ -19,10 +19,10 @@ export const createRestCaller = createCallerFactory(appRouter);
 
 /**
  * @example
- * const context = await createRestContext(deps, lucia, request);
+ * const context = await createRestContext(deps, lucia, request, reply);
  * const user = await createRestCaller(context).auth.me();
  */
-export async function createRestContext(deps: AppDeps, lucia: AppLucia, request: FastifyRequest): Promise<Context> {
+export async function createRestContext(deps: AppDeps, lucia: AppLucia, request: FastifyRequest, reply: FastifyReply): Promise<Context> {
   const headers = { ...request.headers };
   delete headers.cookie;
   delete headers.origin;
@@ -33,6 +33,7 @@ export async function createRestContext(deps: AppDeps, lucia: AppLucia, request:
     lucia,
     auth,
     sessionCookie: noSessionCookie,
-    request: { id: request.id, ip: request.ip, userAgent: headers['user-agent'], headers },
+    setResponseHeader: (name, value) => void reply.header(name, value),
+    request: { id: request.id, ip: request.ip, userAgent: headers['user-agent'], headers, connectionId: `rest:${request.id}` },
   };
 }

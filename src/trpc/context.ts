@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
 
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -14,6 +15,9 @@ import { authenticate, type Authentication } from '../features/auth/authenticate
 import type { AppLucia } from '../features/auth/lucia.ts';
 import type { LoginThrottle } from '../features/auth/login-throttle.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
+import type { RateLimits } from '../rate-limit/rate-limits.ts';
+import type { EventBus } from '../realtime/event-bus.ts';
+import type { SubscriptionHub } from '../realtime/subscription-hub.ts';
 
 /** Long-lived dependencies the app is built from (`buildApp(deps)`). */
 export interface AppDeps {
@@ -24,6 +28,12 @@ export interface AppDeps {
   jobs?: JobRunner | undefined;
   // Accounts and security: failed sign-ins per account and per IP (Redis or memory).
   loginThrottle: LoginThrottle;
+  // Real-time and scale-out: the replica for anonymous queries (the primary when
+  // DATABASE_READ_URL is unset), the event bus, open-stream bookkeeping, rate-limit policies.
+  readDb: Database;
+  bus: EventBus;
+  subscriptions: SubscriptionHub;
+  rateLimits: RateLimits;
 }
 
 /** The transport-neutral facts about the caller's request. */
@@ -32,6 +42,8 @@ export interface RequestMeta {
   ip: string;
   userAgent: string | undefined;
   headers: IncomingHttpHeaders;
+  /** The HTTP request, or the WebSocket connection, this call travels on (subscription limits). */
+  connectionId: string;
 }
 
 /** How a procedure hands a session to the caller; the transport decides the mechanics (cookie). */
@@ -48,6 +60,15 @@ export interface Context extends AppDeps {
   /** Who is calling, resolved once per HTTP request; null when anonymous. */
   auth: Authentication | null;
   sessionCookie: SessionCookieWriter;
+  /** Sets a response header (rate-limit headers); a no-op on WebSocket connections. */
+  setResponseHeader(name: string, value: string): void;
+}
+
+/** What the WebSocket route hands the factory: the upgrade request (a FastifyRequest) and the socket. */
+export interface WebSocketContextOptions {
+  req: CreateFastifyContextOptions['req'];
+  res: WebSocket;
+  info: CreateFastifyContextOptions['info'];
 }
 
 /**
@@ -57,12 +78,17 @@ export interface Context extends AppDeps {
  * app.register(fastifyTRPCPlugin, { trpcOptions: { router: appRouter, createContext: createContextFactory(deps, lucia) } });
  */
 export function createContextFactory(deps: AppDeps, lucia: AppLucia) {
-  return async ({ req, res }: CreateFastifyContextOptions): Promise<Context> => {
+  return async ({ req, res, info }: CreateFastifyContextOptions | WebSocketContextOptions): Promise<Context> => {
+    // WebSocket connections have no response to put headers or cookies on; browsers cannot set
+    // headers on them either, so a token may come in tRPC's `connectionParams` instead.
+    const reply = 'header' in res ? res : undefined;
     const sessionCookie: SessionCookieWriter = {
-      issue: (token) => void res.header('set-cookie', lucia.createSessionCookie(token).serialize()),
-      clear: () => void res.header('set-cookie', lucia.createBlankSessionCookie().serialize()),
+      issue: (token) => void reply?.header('set-cookie', lucia.createSessionCookie(token).serialize()),
+      clear: () => void reply?.header('set-cookie', lucia.createBlankSessionCookie().serialize()),
     };
-    const auth = await authenticate({ db: deps.db, lucia }, req.headers);
+    const paramToken = reply ? undefined : info.connectionParams?.token;
+    const headers = paramToken ? { ...req.headers, authorization: `Bearer ${paramToken}` } : req.headers;
+    const auth = await authenticate({ db: deps.db, lucia }, headers);
     // lucia extended the session (sliding expiry): refresh the cookie's expiry too.
     if (auth?.via === 'cookie' && auth.session?.fresh) sessionCookie.issue(auth.token);
     return {
@@ -71,7 +97,14 @@ export function createContextFactory(deps: AppDeps, lucia: AppLucia) {
       lucia,
       auth,
       sessionCookie,
-      request: { id: req.id, ip: req.ip, userAgent: req.headers['user-agent'], headers: req.headers },
+      setResponseHeader: (name, value) => void reply?.header(name, value),
+      request: {
+        id: req.id,
+        ip: req.ip,
+        userAgent: req.headers['user-agent'],
+        headers,
+        connectionId: `${reply ? 'http' : 'ws'}:${req.id}`,
+      },
     };
   };
 }

@@ -6,11 +6,18 @@ import { initTRPC } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import superjson from 'superjson';
 
+import { heartbeatIntervalMs } from '../realtime/heartbeat.ts';
 import type { Context } from './context.ts';
 import { describeError } from './error-contract.ts';
 
 export const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  // Real-time: SSE streams carry a ping comment so proxies keep them open and a client whose
+  // server vanished silently notices within three intervals and reconnects (with its last id).
+  sse: {
+    ping: { enabled: true, intervalMs: heartbeatIntervalMs },
+    client: { reconnectAfterInactivityMs: heartbeatIntervalMs * 3 },
+  },
   errorFormatter({ shape, error, ctx }) {
     const contract = describeError(error);
     return {

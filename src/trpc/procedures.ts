@@ -4,12 +4,17 @@
  */
 import { readCredential } from '../features/auth/authenticate.ts';
 import { isCrossSiteMutation } from '../features/auth/csrf.ts';
+import { routeAnonymousReadsToReplica } from '../db/read-routing.ts';
 import { AppError } from '../lib/errors.ts';
+import { defaultRateLimit } from '../rate-limit/rate-limit-middleware.ts';
 import { t } from './init.ts';
 
 type Role = 'user' | 'moderator' | 'admin';
 
-/** Anyone may call; cookie-authenticated mutations must come from a trusted origin. */
+/**
+ * Anyone may call; cookie-authenticated mutations must come from a trusted origin. Rate limits
+ * (`read`/`write`/`auth`, see rate-limit-middleware.ts) and replica routing apply to all.
+ */
 export const publicProcedure = t.procedure.use(({ ctx, type, next }) => {
   // A stale or forged session cookie still counts as a cookie: login CSRF is refused too.
   const credentialVia = readCredential(ctx.request.headers, ctx.lucia)?.via ?? null;
@@ -17,7 +22,10 @@ export const publicProcedure = t.procedure.use(({ ctx, type, next }) => {
     throw new AppError('CSRF_REJECTED', 'Cross-site request refused: the Origin is not allowed');
   }
   return next();
-});
+})
+  // Scale-out: every procedure gets its default rate-limit policy and read routing.
+  .use(defaultRateLimit)
+  .use(routeAnonymousReadsToReplica);
 
 /** Signed-in callers only; `ctx.user` is non-null. Mutations need the `write` scope, reads `read`; the account must be active. */
 export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { registerAccount } from '../helpers/accounts.ts';
+import { registerAccount, signIn } from '../helpers/accounts.ts';
 import { createApiClient, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { failure } from './domain-helpers.ts';
 
@@ -59,7 +59,7 @@ describe('users.update', () => {
 
   it('signs out other sessions when the password changes, and the new password works', async () => {
     const alice = await registerAccount(server);
-    const other = await server.api.auth.login.mutate({ login: alice.username, password: alice.password });
+    const other = await signIn(server, alice.username, alice.password);
     await alice.api.users.update.mutate({ password: 'a-brand-new-password' });
     const otherClient = createApiClient(server.baseUrl, { authorization: `Bearer ${other.token}` });
     expect(await failure(otherClient.auth.me.query())).toMatchObject({ code: 'UNAUTHORIZED' });

@@ -20,6 +20,7 @@ import { createLogger } from '../../src/lib/logger.ts';
 import { startJobRunner, type JobRunner } from '../../src/jobs/job-runner.ts';
 // Accounts and security
 import { createLoginThrottle } from '../../src/features/auth/login-throttle.ts';
+import { createScaleOutDeps, type ScaleOutDeps } from '../../src/realtime/scale-out-deps.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export interface TestServer {
@@ -28,6 +29,8 @@ export interface TestServer {
   db: Database;
   config: Config;
   database: TestDatabase;
+  /** The event bus, stream hub, rate limits and replica handle the app was built with. */
+  scaleOut: ScaleOutDeps;
   /** Every log line the server wrote, parsed. */
   logs: Array<Record<string, unknown>>;
   /** The in-process job worker, when started with `{ jobs: true }`. */
@@ -61,11 +64,13 @@ export interface TestServerOptions {
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const mailboxDir = path.join(tmpdir(), `${database.name}-mailbox`);
+  // Rate limits are off unless a test turns them on: suites register many accounts from one IP.
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     DATABASE_URL: database.url,
     DEV_MAILBOX_DIR: mailboxDir,
+    RATE_LIMITS: 'off',
     // Accounts and security: Redis is shared with other runs; every server gets its own keys.
     LOGIN_THROTTLE_KEY_PREFIX: `conduit-test:${database.name}:login`,
     ...env,
@@ -81,12 +86,13 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     },
   });
   const logger = createLogger(config, sink);
-  const { db } = createDatabase(config, database.url, logger);
+  const { db, pool } = createDatabase(config, database.url, logger);
   const jobs = config.JOBS_IN_PROCESS
     ? await startJobRunner({ config, db, logger, connectionString: database.url })
     : undefined;
   const loginThrottle = createLoginThrottle(config);
-  const app = await buildApp({ config, db, logger, jobs, loginThrottle });
+  const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: database.url }, logger);
+  const app = await buildApp({ config, db, logger, jobs, loginThrottle, ...scaleOut });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');
@@ -97,12 +103,15 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     db,
     config,
     database,
+    scaleOut,
     logs,
     jobs,
     api: createApiClient(baseUrl),
     async close() {
+      scaleOut.stopStreams();
       await app.close();
       await loginThrottle.close();
+      await scaleOut.close();
       await db.destroy();
       await database.drop();
       await rm(mailboxDir, { recursive: true, force: true });

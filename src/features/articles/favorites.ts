@@ -4,6 +4,9 @@
  */
 import type { Database } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
+import type { EventBus } from '../../realtime/event-bus.ts';
+import { articleFavoritedEvent } from '../../realtime/event-builders.ts';
+import { writeWithEvents } from '../../realtime/write-with-events.ts';
 import { getArticleBySlug } from './article-queries.ts';
 import type { Article } from './articles.schemas.ts';
 
@@ -18,9 +21,18 @@ async function liveArticleId(db: Database, slug: string): Promise<string> {
  *
  * @example const article = await favoriteArticle({ db }, { slug }, ctx.user);
  */
-export async function favoriteArticle(deps: { db: Database }, input: { slug: string }, user: { id: string }): Promise<Article> {
+export async function favoriteArticle(deps: { db: Database; bus: EventBus }, input: { slug: string }, user: { id: string }): Promise<Article> {
   const articleId = await liveArticleId(deps.db, input.slug);
-  await deps.db.insertInto('favorites').values({ userId: user.id, articleId }).onConflict((oc) => oc.doNothing()).execute();
+  // realtime: a new favorite (not a repeated one) notifies the article's author.
+  await writeWithEvents(deps, async (trx, emit) => {
+    const inserted = await trx
+      .insertInto('favorites')
+      .values({ userId: user.id, articleId })
+      .onConflict((oc) => oc.doNothing())
+      .returning('articleId')
+      .executeTakeFirst();
+    if (inserted) await emit(await articleFavoritedEvent(trx, user.id, articleId));
+  });
   return getArticleBySlug(deps, input.slug, user.id);
 }
 

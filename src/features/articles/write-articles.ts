@@ -9,6 +9,9 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { AppError } from '../../lib/errors.ts';
+import type { EventBus } from '../../realtime/event-bus.ts';
+import { articlePublishedEvent } from '../../realtime/event-builders.ts';
+import { writeWithEvents } from '../../realtime/write-with-events.ts';
 import { recordAudit, type AuditOrigin } from '../audit/audit-log.ts';
 import { getArticleBySlug } from './article-queries.ts';
 import { reserveSlug, slugForTitle } from './article-slugs.ts';
@@ -49,11 +52,11 @@ async function lockLiveArticle(trx: Transaction<DB>, slug: string) {
  * @example const article = await createArticle({ db }, { title, description, body, tagList: ['dragons'] }, ctx.user);
  */
 export async function createArticle(
-  deps: { db: Database },
+  deps: { db: Database; bus: EventBus },
   input: { title: string; description: string; body: string; tagList: string[] },
   author: Actor,
 ): Promise<Article> {
-  const slug = await deps.db.transaction().execute(async (trx) => {
+  const slug = await writeWithEvents(deps, async (trx, emit) => {
     const id = randomUUID();
     // The slug row comes first; its foreign key to the article is checked at commit.
     const reserved = await reserveSlug(trx, id, input.title);
@@ -62,6 +65,7 @@ export async function createArticle(
       .values({ id, authorId: author.id, slug: reserved, title: input.title, description: input.description, body: input.body })
       .execute();
     await setArticleTags(trx, id, input.tagList);
+    await emit(await articlePublishedEvent(trx, id)); // realtime: articles.onPublished
     return reserved;
   });
   return getArticleBySlug(deps, slug, author.id);

@@ -9,6 +9,9 @@ import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Profile } from './profiles.schemas.ts';
+import type { EventBus } from '../../realtime/event-bus.ts';
+import { userFollowedEvent } from '../../realtime/event-builders.ts';
+import { writeWithEvents } from '../../realtime/write-with-events.ts';
 
 /**
  * A correlated subquery yielding the public profile of `userId` as JSON, for embedding authors
@@ -58,14 +61,19 @@ export async function getProfile(deps: { db: Database }, input: { username: stri
 }
 
 /** Follows `username` (idempotent) and returns their profile as the follower now sees it. */
-export async function followUser(deps: { db: Database }, input: { username: string }, follower: { id: string }): Promise<Profile> {
+export async function followUser(deps: { db: Database; bus: EventBus }, input: { username: string }, follower: { id: string }): Promise<Profile> {
   const followee = await findUserId(deps.db, input.username);
   if (followee === follower.id) throw new AppError('CANNOT_FOLLOW_SELF', 'You cannot follow yourself');
-  await deps.db
-    .insertInto('follows')
-    .values({ followerId: follower.id, followeeId: followee })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+  // realtime: a new follow (not a repeated one) notifies the followee.
+  await writeWithEvents(deps, async (trx, emit) => {
+    const inserted = await trx
+      .insertInto('follows')
+      .values({ followerId: follower.id, followeeId: followee })
+      .onConflict((oc) => oc.doNothing())
+      .returning('followeeId')
+      .executeTakeFirst();
+    if (inserted) await emit(await userFollowedEvent(trx, follower.id, followee));
+  });
   return getProfile(deps, input, follower.id);
 }
 

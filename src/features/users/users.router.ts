@@ -1,14 +1,14 @@
 /** `users.*`: the signed-in user's own account. */
 import { router } from '../../trpc/init.ts';
-import { authedProcedure } from '../../trpc/procedures.ts';
+import { sessionProcedure } from '../../trpc/procedures.ts';
 import { auditOriginOf } from '../audit/audit-log.ts';
 import { currentUserOutput } from '../auth/auth.schemas.ts';
 import { updateUser } from './update-user.ts';
 import { updateUserInput } from './users.schemas.ts';
 
 export const usersRouter = router({
-  update: authedProcedure
+  update: sessionProcedure
     .input(updateUserInput)
     .output(currentUserOutput)
-    .mutation(({ ctx, input }) => updateUser(ctx, input, ctx.user.id, ctx.auth.session.id, auditOriginOf(ctx))),
+    .mutation(({ ctx, input }) => updateUser(ctx, input, ctx.user.id, ctx.session.id, auditOriginOf(ctx))),
 });

@@ -1,0 +1,22 @@
+/** `notifications.onEvent`: the signed-in user's live notifications (SSE or WebSocket). */
+import { streamEvents } from '../../realtime/event-stream.ts';
+import { router } from '../../trpc/init.ts';
+import { authedProcedure } from '../../trpc/procedures.ts';
+import { notificationEventTypes, toNotification } from './notifications.ts';
+import { notificationOutput, onNotificationInput } from './notifications.schemas.ts';
+import { trackedEvents } from '../../realtime/stream-output.ts';
+
+export const notificationsRouter = router({
+  onEvent: authedProcedure
+    .input(onNotificationInput)
+    .output(trackedEvents(notificationOutput))
+    .subscription(({ ctx, input, signal }) =>
+      streamEvents(ctx, {
+        signal,
+        lastEventId: input?.lastEventId,
+        replay: { types: notificationEventTypes, recipientId: ctx.user.id },
+        matches: (event) => event.recipientId === ctx.user.id,
+        render: toNotification,
+      }),
+    ),
+});

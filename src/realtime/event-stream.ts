@@ -1,0 +1,133 @@
+/**
+ * One subscriber's stream of events, as a tRPC subscription body (an async generator of
+ * `tracked(id, data)`). It replays what a reconnecting client missed (after its last event id,
+ * within the replay window) and then follows live events, without duplicates; it keeps at most
+ * SUBSCRIPTION_QUEUE_LIMIT events waiting for a slow client, then cuts it off (the client
+ * reconnects and replays); it re-checks the session and ends when the session is revoked; and
+ * it ends with a retryable error when the instance shuts down, so the client moves elsewhere.
+ */
+import { tracked, type TrackedEnvelope } from '@trpc/server';
+
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import type { Authentication } from '../features/auth/authenticate.ts';
+import { AppError } from '../lib/errors.ts';
+import type { StoredEvent } from './domain-events.ts';
+import type { EventBus, ReplayFilter } from './event-bus.ts';
+import type { SubscriptionHub } from './subscription-hub.ts';
+
+/** What a stream needs from the procedure's context. */
+export interface EventStreamContext {
+  db: Database;
+  bus: EventBus;
+  subscriptions: SubscriptionHub;
+  config: Pick<Config, 'SUBSCRIPTION_QUEUE_LIMIT' | 'SUBSCRIPTION_SESSION_RECHECK_MS'>;
+  auth: Authentication | null;
+  request: { connectionId: string };
+}
+
+export interface EventStreamOptions<T> {
+  /** tRPC's per-subscription signal: aborted when the client unsubscribes or disconnects. */
+  signal: AbortSignal | undefined;
+  /** The `lastEventId` input tRPC fills in on reconnect (SSE `Last-Event-ID`, or wsLink's). */
+  lastEventId: string | null | undefined;
+  /** The stored events this stream may replay (an index-backed subset of `matches`). */
+  replay: ReplayFilter;
+  /** Whether a live event belongs to this stream (authorization included). */
+  matches(event: StoredEvent): boolean;
+  /** The client's view of an event; null skips it. */
+  render(event: StoredEvent): T | null | Promise<T | null>;
+}
+
+/** A WebSocket whose unsent data exceeds this is a slow consumer, like an overflowing queue. */
+const socketBacklogLimitBytes = 4 * 1024 * 1024;
+
+/**
+ * @example
+ * onAdded: publicProcedure.input(z.object({ slug, lastEventId })).subscription(({ ctx, input, signal }) =>
+ *   streamEvents(ctx, { signal, lastEventId: input.lastEventId, replay: { types: ['comment.added'], articleId },
+ *     matches: (event) => event.type === 'comment.added' && event.articleId === articleId,
+ *     render: (event) => event.payload }));
+ */
+export async function* streamEvents<T>(
+  ctx: EventStreamContext,
+  options: EventStreamOptions<T>,
+): AsyncGenerator<TrackedEnvelope<T>, void, unknown> {
+  const release = ctx.subscriptions.open({ userId: ctx.auth?.user.id ?? null, connectionId: ctx.request.connectionId });
+  const queue: StoredEvent[] = [];
+  let hasOverflowed = false;
+  let isRecheckDue = false;
+  let wake: (() => void) | undefined;
+  const poke = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+
+  // Listen before reading the replay, so nothing committed in between is missed.
+  const unsubscribe = ctx.bus.subscribe((event) => {
+    if (hasOverflowed || !options.matches(event)) return;
+    if (queue.length >= ctx.config.SUBSCRIPTION_QUEUE_LIMIT) hasOverflowed = true;
+    else queue.push(event);
+    poke();
+  });
+  const { shutdownSignal } = ctx.subscriptions;
+  shutdownSignal.addEventListener('abort', poke);
+  options.signal?.addEventListener('abort', poke);
+  const recheck = ctx.auth
+    ? setInterval(() => {
+        isRecheckDue = true;
+        poke();
+      }, ctx.config.SUBSCRIPTION_SESSION_RECHECK_MS)
+    : undefined;
+
+  try {
+    const replayed = new Set<string>();
+    if (options.lastEventId && /^\d{1,20}$/.test(options.lastEventId)) {
+      for (const event of await ctx.bus.replay(options.lastEventId, options.replay)) {
+        if (!options.matches(event)) continue;
+        replayed.add(event.id);
+        const data = await options.render(event);
+        if (data !== null) yield tracked(event.id, data);
+      }
+    }
+    for (;;) {
+      if (options.signal?.aborted) return;
+      if (shutdownSignal.aborted) throw new AppError('UNAVAILABLE', 'This server is shutting down; reconnect to continue');
+      if (hasOverflowed || ctx.subscriptions.backlogBytes(ctx.request.connectionId) > socketBacklogLimitBytes) {
+        throw new AppError('SUBSCRIBER_TOO_SLOW', 'Events arrived faster than this client read them; reconnect with the last event id');
+      }
+      if (isRecheckDue && ctx.auth?.session) {
+        isRecheckDue = false;
+        await assertSessionStillValid(ctx.db, ctx.auth.session.id);
+      }
+      const event = queue.shift();
+      if (!event) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      if (replayed.has(event.id)) continue;
+      const data = await options.render(event);
+      if (data !== null) yield tracked(event.id, data);
+    }
+  } finally {
+    unsubscribe();
+    clearInterval(recheck);
+    shutdownSignal.removeEventListener('abort', poke);
+    options.signal?.removeEventListener('abort', poke);
+    release();
+  }
+}
+
+/** A stream outlives the request that authenticated it: sign-out, expiry or suspension end it. */
+async function assertSessionStillValid(db: Database, sessionId: string): Promise<void> {
+  const live = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.userId')
+    .select('sessions.id')
+    .where('sessions.id', '=', sessionId)
+    .where('sessions.expiresAt', '>', new Date())
+    .where('users.suspendedAt', 'is', null)
+    .executeTakeFirst();
+  if (!live) throw new AppError('SESSION_EXPIRED', 'The session behind this stream has ended; sign in again');
+}

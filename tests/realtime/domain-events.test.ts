@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+import type { z } from 'zod';
+
+import type { publishedArticleOutput } from '../../src/features/articles/articles.subscriptions.ts';
+import { registerAccount, type TestAccount } from '../helpers/accounts.ts';
+import { collect, createSseClient, createWsClient } from '../helpers/stream-clients.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+type PublishedArticle = z.output<typeof publishedArticleOutput>;
+
+function publish(author: TestAccount, title: string) {
+  return author.api.articles.create.mutate({ title, description: 'd', body: 'b', tagList: ['live'] });
+}
+
+describe('articles.onPublished', () => {
+  it('streams every newly published article to anyone', async () => {
+    const alice = await registerAccount(server);
+    const stream = collect<PublishedArticle>((handlers) => createSseClient(server.baseUrl).articles.onPublished.subscribe({ lastEventId: '0' }, handlers));
+    await stream.started;
+    await publish(alice, 'Live one');
+    await vi.waitFor(() => expect(stream.items.map((item) => item.data.title)).toContain('Live one'));
+    expect(stream.items.find((item) => item.data.title === 'Live one')?.data).toEqual({
+      slug: 'live-one',
+      title: 'Live one',
+      description: 'd',
+      tagList: ['live'],
+      createdAt: expect.any(Date),
+      author: { username: alice.username, bio: '', image: null },
+    });
+    stream.unsubscribe();
+  });
+
+  it('with feedOnly, streams only articles by authors the viewer follows', async () => {
+    const [viewer, followed, stranger] = [await registerAccount(server), await registerAccount(server), await registerAccount(server)];
+    await viewer.api.profiles.follow.mutate({ username: followed.username });
+    const { client, close } = createWsClient(server.baseUrl, viewer.token);
+    const stream = collect<PublishedArticle>((handlers) => client.articles.onPublished.subscribe({ feedOnly: true, lastEventId: '0' }, handlers));
+    await stream.started;
+    await publish(stranger, 'Not in my feed');
+    await publish(followed, 'In my feed');
+    await vi.waitFor(() => expect(stream.items.map((item) => item.data.title)).toContain('In my feed'));
+    expect(stream.items.map((item) => item.data.title)).toEqual(['In my feed']);
+    stream.unsubscribe();
+    await close();
+  });
+
+  it('refuses feedOnly to an anonymous subscriber', async () => {
+    const stream = collect((handlers) => createSseClient(server.baseUrl).articles.onPublished.subscribe({ feedOnly: true }, handlers));
+    await vi.waitFor(() => expect(stream.errors).toHaveLength(1));
+    expect(stream.errors[0]?.data).toMatchObject({ reason: 'UNAUTHENTICATED' });
+  });
+});
+
+describe('notifications from domain writes', () => {
+  it('notifies a user of a new follower once, not on a repeated follow', async () => {
+    const [alice, bob] = [await registerAccount(server), await registerAccount(server)];
+    const stream = collect((handlers) => createSseClient(server.baseUrl, alice.token).notifications.onEvent.subscribe({ lastEventId: '0' }, handlers));
+    await stream.started;
+    await bob.api.profiles.follow.mutate({ username: alice.username });
+    await bob.api.profiles.follow.mutate({ username: alice.username });
+    const article = await publish(alice, 'Favorite me');
+    await bob.api.articles.favorite.mutate({ slug: article.slug });
+    await vi.waitFor(() => expect(stream.items).toHaveLength(2));
+    expect(stream.items.map((item) => item.data)).toEqual([
+      { kind: 'new-follower', actor: { username: bob.username, bio: '', image: null }, at: expect.any(Date) },
+      { kind: 'article-favorited', actor: { username: bob.username, bio: '', image: null }, article: { slug: article.slug, title: 'Favorite me' }, at: expect.any(Date) },
+    ]);
+    stream.unsubscribe();
+  });
+});
