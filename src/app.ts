@@ -12,6 +12,10 @@ import { createLucia } from './features/auth/lucia.ts';
 import { registerHealthRoutes } from './features/health/health.routes.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { requestIdFor, requestIdHeader } from './http/request-id.ts';
+import { installHttpObservability } from './observability/http-observability.ts';
+import { registerLoadShedding } from './observability/load-shedding.ts';
+import { registerMetricsRoute } from './observability/metrics.routes.ts';
+import { countProcedureError, retryAfterFor } from './observability/trpc-observability.ts';
 import { registerDevMailboxRoutes } from './jobs/dev-mailbox.routes.ts';
 // REST (RealWorld) API and its documentation
 import { registerApiDocs } from './rest/api-docs.ts';
@@ -46,6 +50,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header(requestIdHeader, request.id);
   });
+  // Operability (faults): load shedding first, so a shed request costs as little as possible.
+  await registerLoadShedding(app, deps);
+  installHttpObservability(app, deps);
 
   // Graceful shutdown: answers still in flight once close() has begun carry `Connection: close`,
   // so keep-alive clients do not reuse a socket that is about to go away (and the socket closes
@@ -72,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   installErrorHandlers(app);
   registerHealthRoutes(app, deps.db);
+  registerMetricsRoute(app, deps);
   // Jobs and email: the development mailbox (not in production), and the worker stops with the app.
   registerDevMailboxRoutes(app, config);
   const { jobs } = deps;
@@ -85,11 +93,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       createContext,
       maxBatchSize: config.TRPC_MAX_BATCH_SIZE,
       // Accounts and security: a RATE_LIMITED error says when to come back (`Retry-After`).
+      // Operability (faults): a 503 UNAVAILABLE carries RETRY_AFTER_SECONDS.
       responseMeta({ errors }) {
         const retryAfter = Math.max(0, ...errors.map((error) => retryAfterSecondsOf(error)));
-        return retryAfter > 0 ? { headers: new Headers({ 'retry-after': String(retryAfter) }) } : {};
+        return retryAfter > 0 ? { headers: new Headers({ 'retry-after': String(retryAfter) }) } : retryAfterFor(errors, config);
       },
       onError({ error, path, req }) {
+        countProcedureError(deps.metrics, path, error, req.log);
         if (isServerFault(error, deps)) {
           req.log.error({ err: error, path }, 'procedure failed');
         }

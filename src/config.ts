@@ -45,6 +45,25 @@ export const configSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50 * 1024 * 1024).default(1024 * 1024),
   TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  // Operability (faults): metrics, slow logs, load shedding, pool queue bound. docs/operations.md.
+  /** Bearer token for GET /metrics. Unset: open outside production, not served in production. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  SLOW_REQUEST_MS: z.coerce.number().int().min(1).max(600_000).default(1_000),
+  SLOW_QUERY_MS: z.coerce.number().int().min(1).max(600_000).default(500),
+  /** Requests waiting for a pool connection beyond this many get 503 UNAVAILABLE at once. */
+  DB_POOL_MAX_WAITING: z.coerce.number().int().min(0).max(100_000).default(200),
+  /** Load shedding thresholds (0 turns a check off); sampled every OVERLOAD_SAMPLE_INTERVAL_MS. */
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
+  OVERLOAD_MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(0),
+  OVERLOAD_MAX_RSS_BYTES: z.coerce.number().int().min(0).default(0),
+  /** Requests being served at once beyond this get 503 at once (0: no cap). Bounds queueing latency. */
+  OVERLOAD_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(100_000).default(1_000),
+  OVERLOAD_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  /** Retry-After (seconds) sent with every 503 UNAVAILABLE. */
+  RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(2),
+  /** An Idempotency-Key is remembered this long; a later reuse starts afresh. */
+  IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   // Jobs and email (src/jobs/): graphile-worker queue, nodemailer SMTP or the development mailbox.
   /** Run the job worker inside the server process; `npm run worker` runs it on its own. */
   JOBS_IN_PROCESS: booleanFromString.default(true),

@@ -11,6 +11,7 @@ import { createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { locateDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
 // Jobs and email
 import { installJobQueueSchema } from './jobs/job-queue-schema.ts';
 import { startJobRunner } from './jobs/job-runner.ts';
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const startedAt = performance.now();
   const location = await locateDatabase(config, logger);
-  const { db, pool } = createDatabase(config, location.connectionString, logger);
+  const metrics = createMetrics();
+  const { db, pool } = createDatabase(config, location.connectionString, logger, metrics);
   if (config.MIGRATE_ON_START) {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
     : undefined;
   const loginThrottle = createLoginThrottle(config);
   const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: location.connectionString }, logger);
-  const app = await buildApp({ config, db, logger, jobs, loginThrottle, ...scaleOut });
+  const app = await buildApp({ config, db, logger, metrics, jobs, loginThrottle, ...scaleOut });
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');

@@ -7,6 +7,9 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 
 import type { Config } from '../config.ts';
+import type { AppMetrics } from '../observability/metrics.ts';
+import { createQueryLog } from '../observability/query-log.ts';
+import { boundedPool } from './bounded-pool.ts';
 import type { DB } from './schema.ts';
 
 export type Database = Kysely<DB>;
@@ -24,9 +27,11 @@ export interface DatabaseHandle {
  * const users = await db.selectFrom('users').select(['id', 'username']).execute();
  */
 export function createDatabase(
-  config: Pick<Config, 'DB_POOL_MAX' | 'DB_STATEMENT_TIMEOUT_MS' | 'DB_CONNECTION_TIMEOUT_MS'>,
+  config: Pick<Config, 'DB_POOL_MAX' | 'DB_STATEMENT_TIMEOUT_MS' | 'DB_CONNECTION_TIMEOUT_MS'> &
+    Partial<Pick<Config, 'DB_POOL_MAX_WAITING' | 'SLOW_QUERY_MS'>>,
   connectionString: string,
   logger: Logger,
+  metrics?: AppMetrics,
 ): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString,
@@ -39,6 +44,10 @@ export function createDatabase(
   // An idle client losing its connection (e.g. a database restart) must not crash the process;
   // the pool discards it and the next query opens a fresh one.
   pool.on('error', (error) => logger.warn({ error: error.message }, 'idle database connection failed'));
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  // Operability (faults): a bounded wait queue, pool gauges, query timings and slow-query logs.
+  metrics?.observePool(pool);
+  const dialect = new PostgresDialect({ pool: boundedPool(pool, config.DB_POOL_MAX_WAITING ?? Number.POSITIVE_INFINITY, logger) });
+  const log = createQueryLog({ metrics, logger, slowQueryMs: config.SLOW_QUERY_MS ?? Number.POSITIVE_INFINITY });
+  const db = new Kysely<DB>({ dialect, plugins: [new CamelCasePlugin()], log });
   return { db, pool };
 }

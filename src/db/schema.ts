@@ -103,6 +103,16 @@ export interface Follows {
   followerId: string;
 }
 
+export interface IdempotencyKeys {
+  createdAt: Generated<Timestamp>;
+  key: string;
+  procedure: string;
+  requestHash: string;
+  response: Json | null;
+  updatedAt: Generated<Timestamp>;
+  userId: string;
+}
+
 export interface JobWorkerInstances {
   createdAt: Generated<Timestamp>;
   hostname: string;
@@ -209,6 +219,7 @@ export interface DB {
   events: Events;
   favorites: Favorites;
   follows: Follows;
+  idempotencyKeys: IdempotencyKeys;
   jobWorkerInstances: JobWorkerInstances;
   loginChallenges: LoginChallenges;
   passwordResetTokens: PasswordResetTokens;

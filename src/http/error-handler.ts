@@ -30,13 +30,18 @@ export function reasonForFastifyError(error: FastifyError): ErrorReason {
 
 /** Sends `contract` as tRPC's superjson error envelope under /trpc, as plain JSON elsewhere. */
 export function sendErrorContract(request: FastifyRequest, reply: FastifyReply, contract: ErrorContract) {
-  const data = { code: contract.code, httpStatus: contract.httpStatus, reason: contract.reason, requestId: request.id };
   reply.status(contract.httpStatus);
+  return reply.send(errorContractPayload(request, contract));
+}
+
+/** The body `sendErrorContract` sends, for hooks that must return it rather than send it. */
+export function errorContractPayload(request: FastifyRequest, contract: ErrorContract) {
+  const data = { code: contract.code, httpStatus: contract.httpStatus, reason: contract.reason, requestId: request.id };
   if (request.url.startsWith('/trpc/') || request.url === '/trpc') {
     const shape = { code: TRPC_ERROR_CODES_BY_KEY[contract.code], message: contract.message, data };
-    return reply.send({ error: superjson.serialize(shape) });
+    return { error: superjson.serialize(shape) };
   }
-  return reply.send({ error: { ...data, message: contract.message } });
+  return { error: { ...data, message: contract.message } };
 }
 
 /** Installs the error and not-found handlers. */

@@ -55,6 +55,8 @@ export const errorReasons = {
   REASON_REQUIRED: 'BAD_REQUEST',
   CANNOT_CHANGE_OWN_ACCOUNT: 'FORBIDDEN',
   SLUG_UNAVAILABLE: 'CONFLICT',
+  // faults (idempotency)
+  IDEMPOTENCY_KEY_REUSED: 'UNPROCESSABLE_CONTENT',
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
 
 export type ErrorReason = keyof typeof errorReasons;
@@ -94,8 +96,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (typeof code === 'string' && (unavailableSqlStates.has(code) || unavailableNodeCodes.has(code))) {
       return true;
     }
-    // pg's own messages for a pool that cannot connect or a connection that died mid-query.
-    if (/timeout exceeded when trying to connect|Connection terminated/i.test(current.message)) return true;
+    // pg's own messages for a pool that cannot connect or a connection that died mid-query
+    // (or earlier in the same transaction: "Client has encountered a connection error and is not queryable").
+    if (/timeout exceeded when trying to connect|Connection terminated|not queryable/i.test(current.message)) return true;
     current = current.cause;
   }
   return false;

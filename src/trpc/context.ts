@@ -14,6 +14,7 @@ import type { Database } from '../db/database.ts';
 import { authenticate, type Authentication } from '../features/auth/authenticate.ts';
 import type { AppLucia } from '../features/auth/lucia.ts';
 import type { LoginThrottle } from '../features/auth/login-throttle.ts';
+import type { AppMetrics } from '../observability/metrics.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.ts';
 import type { EventBus } from '../realtime/event-bus.ts';
@@ -24,6 +25,8 @@ export interface AppDeps {
   config: Config;
   db: Database;
   logger: Logger;
+  /** Prometheus registry and instruments (src/observability/metrics.ts). */
+  metrics: AppMetrics;
   /** The in-process job worker (JOBS_IN_PROCESS); the app stops it on close. */
   jobs?: JobRunner | undefined;
   // Accounts and security: failed sign-ins per account and per IP (Redis or memory).

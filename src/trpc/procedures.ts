@@ -7,6 +7,7 @@ import { isCrossSiteMutation } from '../features/auth/csrf.ts';
 import { routeAnonymousReadsToReplica } from '../db/read-routing.ts';
 import { AppError } from '../lib/errors.ts';
 import { defaultRateLimit } from '../rate-limit/rate-limit-middleware.ts';
+import { observeProcedure } from '../observability/procedure-metrics.ts';
 import { t } from './init.ts';
 
 type Role = 'user' | 'moderator' | 'admin';
@@ -15,7 +16,7 @@ type Role = 'user' | 'moderator' | 'admin';
  * Anyone may call; cookie-authenticated mutations must come from a trusted origin. Rate limits
  * (`read`/`write`/`auth`, see rate-limit-middleware.ts) and replica routing apply to all.
  */
-export const publicProcedure = t.procedure.use(({ ctx, type, next }) => {
+export const publicProcedure = t.procedure.use(observeProcedure).use(({ ctx, type, next }) => {
   // A stale or forged session cookie still counts as a cookie: login CSRF is refused too.
   const credentialVia = readCredential(ctx.request.headers, ctx.lucia)?.via ?? null;
   if (type === 'mutation' && isCrossSiteMutation(ctx.request.headers, ctx.config.CORS_ORIGINS, credentialVia)) {

@@ -16,6 +16,7 @@ import type { AppRouter } from '../../src/client.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createDatabase, type Database } from '../../src/db/database.ts';
 import { createLogger } from '../../src/lib/logger.ts';
+import { createMetrics, type AppMetrics } from '../../src/observability/metrics.ts';
 // Jobs and email
 import { startJobRunner, type JobRunner } from '../../src/jobs/job-runner.ts';
 // Accounts and security
@@ -28,6 +29,7 @@ export interface TestServer {
   app: FastifyInstance;
   db: Database;
   config: Config;
+  metrics: AppMetrics;
   database: TestDatabase;
   /** The event bus, stream hub, rate limits and replica handle the app was built with. */
   scaleOut: ScaleOutDeps;
@@ -86,13 +88,14 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     },
   });
   const logger = createLogger(config, sink);
-  const { db, pool } = createDatabase(config, database.url, logger);
+  const metrics = createMetrics();
+  const { db, pool } = createDatabase(config, database.url, logger, metrics);
   const jobs = config.JOBS_IN_PROCESS
     ? await startJobRunner({ config, db, logger, connectionString: database.url })
     : undefined;
   const loginThrottle = createLoginThrottle(config);
   const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: database.url }, logger);
-  const app = await buildApp({ config, db, logger, jobs, loginThrottle, ...scaleOut });
+  const app = await buildApp({ config, db, logger, metrics, jobs, loginThrottle, ...scaleOut });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');
@@ -102,6 +105,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     app,
     db,
     config,
+    metrics,
     database,
     scaleOut,
     logs,

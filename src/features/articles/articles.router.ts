@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { router } from '../../trpc/init.ts';
 import { authedProcedure, publicProcedure } from '../../trpc/procedures.ts';
 import { auditOriginOf } from '../audit/audit-log.ts';
+import { runIdempotently, withIdempotencyKey } from '../idempotency/idempotency.ts';
 import { getArticleBySlug, listArticles, listFeed } from './article-queries.ts';
 import {
   articleOutput,
@@ -35,9 +36,9 @@ export const articlesRouter = router({
     .query(({ ctx, input }) => getArticleBySlug(ctx, input.slug, ctx.auth?.user.id ?? null)),
 
   create: authedProcedure
-    .input(createArticleInput)
+    .input(withIdempotencyKey(createArticleInput))
     .output(articleOutput)
-    .mutation(({ ctx, input }) => createArticle(ctx, input, ctx.user)),
+    .mutation(({ ctx, input }) => runIdempotently(ctx, 'articles.create', input, (db) => createArticle({ ...ctx, db }, input, ctx.user))),
 
   update: authedProcedure
     .input(updateArticleInput)

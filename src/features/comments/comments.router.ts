@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { router } from '../../trpc/init.ts';
 import { authedProcedure, publicProcedure } from '../../trpc/procedures.ts';
 import { auditOriginOf } from '../audit/audit-log.ts';
+import { runIdempotently, withIdempotencyKey } from '../idempotency/idempotency.ts';
 import { addComment, deleteComment, listComments } from './comments.ts';
 import { addCommentInput, commentListOutput, commentOutput, deleteCommentInput, listCommentsInput } from './comments.schemas.ts';
 
@@ -14,9 +15,9 @@ export const commentsRouter = router({
     .query(({ ctx, input }) => listComments(ctx, input, ctx.auth?.user.id ?? null)),
 
   add: authedProcedure
-    .input(addCommentInput)
+    .input(withIdempotencyKey(addCommentInput))
     .output(commentOutput)
-    .mutation(({ ctx, input }) => addComment(ctx, input, ctx.user)),
+    .mutation(({ ctx, input }) => runIdempotently(ctx, 'comments.add', input, (db) => addComment({ ...ctx, db }, input, ctx.user))),
 
   delete: authedProcedure
     .input(deleteCommentInput)

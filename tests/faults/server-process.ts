@@ -1,0 +1,107 @@
+/**
+ * Runs `node src/server.ts` as a real child process on a loopback port, the way production
+ * runs it, so fault tests can signal it, watch it exit, and read its JSON log lines.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+import { eventually } from './polling.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface ServerProcess {
+  baseUrl: string;
+  child: ChildProcess;
+  /** Every JSON log line written so far. */
+  logs: Array<Record<string, unknown>>;
+  /** Resolves with the exit code (null when killed by a signal) once the process is gone. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** What the process wrote to stderr (crash reports). */
+  stderr(): string;
+  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * @example
+ * const server = await startServerProcess({ DATABASE_URL: url });
+ * server.child.kill('SIGTERM'); await server.exited;
+ */
+export async function startServerProcess(env: Record<string, string>, readyTimeoutMs = 30_000): Promise<ServerProcess> {
+  const port = await findFreePort();
+  const child = spawn(process.execPath, ['src/server.ts'], {
+    cwd: repoRoot,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      METRICS_TOKEN: 'fault-suite-metrics-token',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  let pending = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      try {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        logs.push({ msg: line });
+      }
+    }
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  let hasExited = false;
+  void exited.then(() => {
+    hasExited = true;
+  });
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await eventually(async () => {
+    if (hasExited) throw new Error(`server exited during start-up: ${stderr.slice(0, 2_000)}`);
+    const live = await fetch(`${baseUrl}/healthz`).then((response) => response.ok, () => false);
+    return live ? true : undefined;
+  }, readyTimeoutMs, 'the server to be ready');
+
+  return {
+    baseUrl,
+    child,
+    logs,
+    exited,
+    stderr: () => stderr,
+    async stop(graceMs = 15_000) {
+      if (hasExited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
