@@ -132,7 +132,7 @@ export function validArbitrary(schema: JsonSchema, key: string, known: KnownValu
 }
 
 /** Properties no input may set: giving them must be refused or ignored, never applied. */
-const privilegedProperties = ['role', 'id', 'authorId', 'userId', 'favoritesCount', 'emailVerified', 'emailVerifiedAt', 'suspendedAt', 'createdAt', 'deletedAt', 'isAdmin', '__proto__'];
+const privilegedProperties = ['role', 'id', 'authorId', 'userId', 'favoritesCount', 'emailVerified', 'emailVerifiedAt', 'suspendedAt', 'createdAt', 'deletedAt', 'isAdmin', 'constructor'];
 
 const wrongTypedValue = fc.oneof(
   fc.constant(null),
