@@ -5,7 +5,6 @@
  * the raw input, so no feature can forget it; the answer is a VALIDATION_ERROR naming the field.
  */
 import { TRPCError } from '@trpc/server';
-import { z } from 'zod';
 
 import { t } from './init.ts';
 
@@ -35,13 +34,11 @@ export const refuseUnstorableText = t.middleware(async ({ getRawInput, next }) =
   const found: Array<Array<string | number>> = [];
   unstorableTextPaths(await getRawInput(), [], found);
   if (found.length > 0) {
-    const issues = found.map((path) => ({
-      code: 'custom' as const,
-      path,
-      message: 'Must not contain NUL characters or unpaired surrogates',
-      input: undefined,
-    }));
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Input contains text that cannot be stored', cause: new z.ZodError(issues) });
+    const issues = found.map((path) => ({ path, message: 'Must not contain NUL characters or unpaired surrogates' }));
+    // The error contract reads `{ path, message }` issues from the cause, as it does for zod's
+    // (zod 4's ZodError is not an Error subclass, so TRPCError would wrap it and lose them).
+    const cause = Object.assign(new Error('Input contains text that cannot be stored'), { issues });
+    throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
   }
   return next();
 });
