@@ -8,6 +8,7 @@ import { getTRPCErrorFromUnknown } from '@trpc/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 
+import { createLoginThrottle } from './features/auth/login-throttle.ts';
 import { createLucia } from './features/auth/lucia.ts';
 import { registerHealthRoutes } from './features/health/health.routes.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
@@ -85,7 +86,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { jobs } = deps;
   if (jobs) app.addHook('onClose', () => jobs.stop());
 
-  const createContext = createContextFactory(deps, createLucia(deps.db, config));
+  // Accounts and security: a caller that brings no login throttle gets one for this app.
+  const loginThrottle = deps.loginThrottle ?? createLoginThrottle(config, deps.logger);
+  if (!deps.loginThrottle) app.addHook('onClose', () => loginThrottle.close());
+  const createContext = createContextFactory({ ...deps, loginThrottle }, createLucia(deps.db, config));
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
@@ -108,7 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   } satisfies FastifyTRPCPluginOptions<AppRouter>);
 
   // REST (RealWorld) API under /api, calling the same procedures, and its documentation at /docs
-  await app.register(restApi, { prefix: '/api', deps, lucia: createLucia(deps.db, config) });
+  await app.register(restApi, { prefix: '/api', deps: { ...deps, loginThrottle }, lucia: createLucia(deps.db, config) });
   registerApiDocs(app);
   // Real-time: the same procedures over WebSocket (subscriptions via wsLink) at /trpc.
   await registerWebSocketRoute(app, {

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const jobs = config.JOBS_IN_PROCESS
     ? await startJobRunner({ config, db, logger, connectionString: location.connectionString })
     : undefined;
-  const loginThrottle = createLoginThrottle(config);
+  const loginThrottle = createLoginThrottle(config, logger);
   const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: location.connectionString }, logger);
   const app = await buildApp({ config, db, logger, metrics, jobs, loginThrottle, ...scaleOut });
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger }, async ({ signal, err }) => {

@@ -10,6 +10,7 @@ import type { AppLucia } from '../features/auth/lucia.ts';
 import { reasonForFastifyError } from '../http/error-handler.ts';
 import { AppError } from '../lib/errors.ts';
 import type { AppDeps } from '../trpc/context.ts';
+import type { LoginThrottle } from '../features/auth/login-throttle.ts';
 import { buildOpenApiDocument } from './openapi-document.ts';
 import { createRestCaller, createRestContext } from './rest-context.ts';
 import { toRestError, type RestErrorResponse } from './rest-errors.ts';
@@ -31,7 +32,7 @@ export const restOperations: readonly RestOperation[] = [
 ];
 
 export interface RestApiOptions {
-  deps: AppDeps;
+  deps: AppDeps & { loginThrottle: LoginThrottle };
   lucia: AppLucia;
 }
 

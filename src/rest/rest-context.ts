@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../features/auth/authenticate.ts';
 import type { AppLucia } from '../features/auth/lucia.ts';
 import type { AppDeps, Context, SessionCookieWriter } from '../trpc/context.ts';
+import type { LoginThrottle } from '../features/auth/login-throttle.ts';
 import { createCallerFactory } from '../trpc/init.ts';
 import { appRouter } from '../trpc/router.ts';
 
@@ -22,7 +23,7 @@ export const createRestCaller = createCallerFactory(appRouter);
  * const context = await createRestContext(deps, lucia, request, reply);
  * const user = await createRestCaller(context).auth.me();
  */
-export async function createRestContext(deps: AppDeps, lucia: AppLucia, request: FastifyRequest, reply: FastifyReply): Promise<Context> {
+export async function createRestContext(deps: AppDeps & { loginThrottle: LoginThrottle }, lucia: AppLucia, request: FastifyRequest, reply: FastifyReply): Promise<Context> {
   const headers = { ...request.headers };
   delete headers.cookie;
   delete headers.origin;

@@ -29,8 +29,9 @@ export interface AppDeps {
   metrics: AppMetrics;
   /** The in-process job worker (JOBS_IN_PROCESS); the app stops it on close. */
   jobs?: JobRunner | undefined;
-  // Accounts and security: failed sign-ins per account and per IP (Redis or memory).
-  loginThrottle: LoginThrottle;
+  // Accounts and security: failed sign-ins per account and per IP (Redis or memory); when
+  // absent, buildApp makes one from the config.
+  loginThrottle?: LoginThrottle | undefined;
   // Real-time and scale-out: the replica for anonymous queries (the primary when
   // DATABASE_READ_URL is unset), the event bus, open-stream bookkeeping, rate-limit policies.
   readDb: Database;
@@ -56,6 +57,7 @@ export interface SessionCookieWriter {
 }
 
 export interface Context extends AppDeps {
+  loginThrottle: LoginThrottle;
   request: RequestMeta;
   /** The request-scoped logger: every line carries the request id. */
   log: FastifyBaseLogger;
@@ -80,7 +82,7 @@ export interface WebSocketContextOptions {
  * @example
  * app.register(fastifyTRPCPlugin, { trpcOptions: { router: appRouter, createContext: createContextFactory(deps, lucia) } });
  */
-export function createContextFactory(deps: AppDeps, lucia: AppLucia) {
+export function createContextFactory(deps: AppDeps & { loginThrottle: LoginThrottle }, lucia: AppLucia) {
   return async ({ req, res, info }: CreateFastifyContextOptions | WebSocketContextOptions): Promise<Context> => {
     // WebSocket connections have no response to put headers or cookies on; browsers cannot set
     // headers on them either, so a token may come in tRPC's `connectionParams` instead.

@@ -104,3 +104,12 @@ describe('auth.password.reset', () => {
     expect(rows.map((row) => row.action)).toEqual(['auth.password.reset_requested', 'auth.password.reset']);
   });
 });
+
+describe('auth.password.change notice', () => {
+  it('emails the account when its password is changed', async () => {
+    const ines = await registerAccount(server);
+    await ines.api.auth.password.change.mutate({ currentPassword: ines.password, newPassword: 'a changed passphrase' });
+    const notice = await sink.waitForMessage((message) => message.to.includes(ines.email.toLowerCase()) && message.subject === 'Your Conduit password was changed');
+    expect(notice.text).toContain('changed');
+  });
+});

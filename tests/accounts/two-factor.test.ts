@@ -93,7 +93,7 @@ describe('auth.twoFactor', () => {
     expect(await failure(server.api.auth.twoFactor.verifyLogin.mutate({ challenge, recoveryCode: recoveryCode ?? '' }))).toMatchObject({ reason: 'CHALLENGE_EXPIRED', httpStatus: 401 });
   });
 
-  it('drops a challenge after five wrong codes', async () => {
+  it('drops a challenge after five wrong codes, and the wrong codes count towards the login throttle', async () => {
     const ines = await accountWithTwoFactor();
     const challenge = await challengeFor(ines);
     const wrong = totpCodeAtStep(ines.secret, currentTotpStep() + 10);
@@ -102,6 +102,8 @@ describe('auth.twoFactor', () => {
       reasons.push((await failure(server.api.auth.twoFactor.verifyLogin.mutate({ challenge, code: wrong })))?.reason);
     }
     expect(reasons).toEqual(['INVALID_CODE', 'INVALID_CODE', 'INVALID_CODE', 'INVALID_CODE', 'TOO_MANY_ATTEMPTS', 'CHALLENGE_EXPIRED']);
+    // A correct password no longer helps: a fresh challenge cannot be had to guess again.
+    expect(await failure(server.api.auth.login.mutate({ login: ines.username, password: ines.password }))).toMatchObject({ reason: 'RATE_LIMITED' });
   });
 
   it('disables with a recovery code, after which login gives a session directly', async () => {

@@ -93,7 +93,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const jobs = config.JOBS_IN_PROCESS
     ? await startJobRunner({ config, db, logger, connectionString: database.url })
     : undefined;
-  const loginThrottle = createLoginThrottle(config);
+  const loginThrottle = createLoginThrottle(config, logger);
   const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: database.url }, logger);
   const app = await buildApp({ config, db, logger, metrics, jobs, loginThrottle, ...scaleOut });
   await app.listen({ port: 0, host: '127.0.0.1' });

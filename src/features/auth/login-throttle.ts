@@ -5,6 +5,7 @@
  * is not an existence oracle either.
  */
 import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 import type { Config } from '../../config.ts';
@@ -26,11 +27,13 @@ type ThrottleConfig = Pick<
 
 /**
  * @example
- * const throttle = createLoginThrottle(config);
+ * const throttle = createLoginThrottle(config, logger);
  * await throttle.assertAllowed('alice', request.ip);
  */
-export function createLoginThrottle(config: ThrottleConfig): LoginThrottle {
+export function createLoginThrottle(config: ThrottleConfig, logger?: Pick<Logger, 'warn'>): LoginThrottle {
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: true }) : null;
+  // ioredis reconnects by itself and the insurance limiter covers the gap: say so, do not crash.
+  redis?.on('error', (error: Error) => logger?.warn({ err: error.message }, 'login throttle: Redis unavailable, counting in memory'));
   function limiter(name: string, points: number): RateLimiterAbstract {
     const options = { keyPrefix: `${config.LOGIN_THROTTLE_KEY_PREFIX}:${name}`, points, duration: config.LOGIN_FAILURE_WINDOW_SECONDS };
     if (!redis) return new RateLimiterMemory(options);

@@ -149,7 +149,6 @@ export async function signIn(
     });
     throw new AppError('INVALID_CREDENTIALS', 'Wrong email, username or password');
   }
-  await deps.loginThrottle.recordSuccess(throttleKey);
   if (account.suspendedAt) {
     await recordAudit(deps.db, origin, { action: 'auth.login.failed', targetType: 'user', targetId: account.id, metadata: { reason: 'suspended' } });
     throw new AppError('ACCOUNT_SUSPENDED', 'This account is suspended');
@@ -157,8 +156,11 @@ export async function signIn(
   if (needsRehash(account.passwordHash)) {
     await deps.db.updateTable('users').set({ passwordHash: await hashPassword(input.password) }).where('id', '=', account.id).execute();
   }
+  // With 2FA on, the failure count survives the password: wrong codes keep adding to it
+  // (see two-factor-login.ts), so endless fresh challenges cannot brute-force the code.
   if (await hasTwoFactorEnabled(deps.db, account.id)) {
     return { twoFactorRequired: true, ...(await createLoginChallenge(deps.db, account.id)) };
   }
+  await deps.loginThrottle.recordSuccess(throttleKey);
   return { twoFactorRequired: false, ...(await grantSession(deps, account.id, origin)) };
 }

@@ -5,6 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 
+import type { FastifyBaseLogger } from 'fastify';
+
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -19,34 +21,41 @@ export const passwordResetLifetimeMs = 30 * 60_000;
 export const passwordResetRequestedMessage = 'If an account exists for that address, we have emailed it a link to reset the password.';
 
 /**
- * @example await requestPasswordReset({ db, config }, origin, 'alice@example.com'); // always the same message
+ * Answers at once with the same sentence for every address; for a registered (and not
+ * suspended) one, the token and its email are written after the answer, so neither the reply
+ * nor its timing says whether the account exists. A failure there is logged, not returned.
+ *
+ * @example await requestPasswordReset({ db, config, log }, origin, 'alice@example.com'); // always the same message
  */
-export async function requestPasswordReset(
-  deps: { db: Database; config: Pick<Config, 'APP_URL'> },
+export function requestPasswordReset(
+  deps: { db: Database; config: Pick<Config, 'APP_URL'>; log: Pick<FastifyBaseLogger, 'error'> },
   origin: AuditOrigin,
   email: string,
-): Promise<{ message: string }> {
+): { message: string } {
+  void issuePasswordResetToken(deps, origin, email).catch((error: unknown) => deps.log.error({ err: error }, 'password reset request failed'));
+  return { message: passwordResetRequestedMessage };
+}
+
+async function issuePasswordResetToken(deps: { db: Database; config: Pick<Config, 'APP_URL'> }, origin: AuditOrigin, email: string): Promise<void> {
   const account = await deps.db
     .selectFrom('users')
     .select(['id', 'email', 'username'])
     .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
     .where('suspendedAt', 'is', null)
     .executeTakeFirst();
-  if (account) {
-    const token = randomBytes(32).toString('base64url');
-    await deps.db.transaction().execute(async (trx) => {
-      const { id } = await trx
-        .insertInto('passwordResetTokens')
-        .values({ userId: account.id, tokenHash: sha256Hex(token), expiresAt: new Date(Date.now() + passwordResetLifetimeMs) })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await recordAudit(trx, origin, { action: 'auth.password.reset_requested', targetType: 'user', targetId: account.id });
-      const link = new URL('/reset-password', deps.config.APP_URL);
-      link.searchParams.set('token', token);
-      await sendPasswordResetLink(trx, { to: account.email, username: account.username, link: link.toString(), resetId: id });
-    });
-  }
-  return { message: passwordResetRequestedMessage };
+  if (!account) return;
+  const token = randomBytes(32).toString('base64url');
+  await deps.db.transaction().execute(async (trx) => {
+    const { id } = await trx
+      .insertInto('passwordResetTokens')
+      .values({ userId: account.id, tokenHash: sha256Hex(token), expiresAt: new Date(Date.now() + passwordResetLifetimeMs) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, origin, { action: 'auth.password.reset_requested', targetType: 'user', targetId: account.id });
+    const link = new URL('/reset-password', deps.config.APP_URL);
+    link.searchParams.set('token', token);
+    await sendPasswordResetLink(trx, { to: account.email, username: account.username, link: link.toString(), resetId: id });
+  });
 }
 
 /**

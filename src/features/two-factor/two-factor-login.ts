@@ -7,6 +7,7 @@ import { AppError } from '../../lib/errors.ts';
 import type { Database } from '../../db/database.ts';
 import type { AuditOrigin } from '../audit/audit-log.ts';
 import { recordAudit } from '../audit/audit-log.ts';
+import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { AppLucia } from '../auth/lucia.ts';
 import { sha256Hex } from '../auth/session-tokens.ts';
 import { grantSession, type SessionGrant } from '../auth/sign-in.ts';
@@ -19,11 +20,20 @@ import { acceptTotpCode } from './totp.ts';
  * @example const { user, token } = await completeTwoFactorLogin({ db, lucia }, { challenge, code: '123456' }, origin);
  */
 export async function completeTwoFactorLogin(
-  deps: { db: Database; lucia: AppLucia },
+  deps: { db: Database; lucia: AppLucia; loginThrottle: LoginThrottle },
   input: VerifyLoginInput,
   origin: AuditOrigin,
 ): Promise<SessionGrant> {
   const challengeId = sha256Hex(input.challenge);
+  const ip = origin.ip ?? '';
+  // Second-factor guesses count against the account (by username) like password guesses.
+  const owner = await deps.db
+    .selectFrom('loginChallenges')
+    .innerJoin('users', 'users.id', 'loginChallenges.userId')
+    .select('users.username')
+    .where('loginChallenges.id', '=', challengeId)
+    .executeTakeFirst();
+  if (owner) await deps.loginThrottle.assertAllowed(owner.username, ip);
   const outcome = await deps.db.transaction().execute(async (trx) => {
     const challenge = await trx
       .selectFrom('loginChallenges')
@@ -52,6 +62,8 @@ export async function completeTwoFactorLogin(
     await recordAudit(trx, origin, { action: 'auth.login.failed', targetType: 'user', targetId: challenge.userId, metadata: { reason: 'wrong_second_factor' } });
     return { kind: 'wrong', isLastAttempt: challenge.failedAttempts + 1 >= loginChallengeMaxFailures } as const;
   });
+  if (owner && outcome.kind === 'wrong') await deps.loginThrottle.recordFailure(owner.username, ip);
+  if (owner && outcome.kind === 'passed') await deps.loginThrottle.recordSuccess(owner.username);
   switch (outcome.kind) {
     case 'expired':
       throw new AppError('CHALLENGE_EXPIRED', 'This sign-in has expired; sign in with your password again');
