@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { locateDatabase } from './db/open-database.ts';
+import { demoPassword, isDatabaseEmpty, seedDemoData } from './db/seed.ts';
 import { createLogger } from './lib/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 // Jobs and email
@@ -40,6 +41,10 @@ async function main(): Promise<void> {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     await installJobQueueSchema(location.connectionString, logger);
+  }
+  // domain: a newcomer's first `npm start` on the embedded database shows demo content at once.
+  if (config.SEED_DEMO_DATA && location.isEmbedded && (await isDatabaseEmpty(db))) {
+    logger.info({ ...(await seedDemoData(db, { articles: 500 })), demoAccountsSignInWith: demoPassword }, 'demo data seeded (SEED_DEMO_DATA)');
   }
 
   const jobs = config.JOBS_IN_PROCESS

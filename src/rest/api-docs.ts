@@ -52,6 +52,7 @@ const initializer = `window.ui = SwaggerUIBundle({
  */
 export function registerApiDocs(app: FastifyInstance): void {
   app.get('/docs', (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+  app.get('/docs/', (_request, reply) => reply.redirect('/docs'));
   app.get('/docs/swagger-initializer.js', (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(initializer),
   );

@@ -112,7 +112,7 @@ export const createArticleOperation = defineOperation({
   resource: 'article',
   request: { body: envelope('article', createArticleInput.meta({ id: 'NewArticle' })) },
   success: { status: 201, description: 'The new article', schema: articleEnvelope },
-  errors: [401, 409, 422],
+  errors: [401, 403, 409, 422],
   async handle({ caller, body }) {
     const fields = specFields(envelopeContent(body, 'article'), articleFields);
     return { article: await caller.articles.create(procedureInput(fields)) };
@@ -140,7 +140,7 @@ export const deleteArticleOperation = defineOperation({
   method: 'DELETE',
   path: '/articles/{slug}',
   operationId: 'DeleteArticle',
-  summary: 'Delete an article (its author, or a moderator giving a `reason`)',
+  summary: 'Delete an article (its author, or a moderator giving a reason)',
   tag: 'Articles',
   isAuthRequired: true,
   resource: 'article',
@@ -165,7 +165,7 @@ export const favoriteOperation = defineOperation({
   resource: 'article',
   request: { path: slugPath },
   success: { status: 200, description: 'The article, favorited', schema: articleEnvelope },
-  errors: [401, 404, 422],
+  errors: [401, 403, 404, 422],
   async handle({ caller, params }) {
     return { article: await caller.articles.favorite(procedureInput({ slug: params.slug })) };
   },
@@ -181,7 +181,7 @@ export const unfavoriteOperation = defineOperation({
   resource: 'article',
   request: { path: slugPath },
   success: { status: 200, description: 'The article, no longer favorited', schema: articleEnvelope },
-  errors: [401, 404, 422],
+  errors: [401, 403, 404, 422],
   async handle({ caller, params }) {
     return { article: await caller.articles.unfavorite(procedureInput({ slug: params.slug })) };
   },

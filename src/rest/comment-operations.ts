@@ -35,7 +35,7 @@ export const addCommentOperation = defineOperation({
   resource: 'article',
   request: { path: slugPath, body: envelope('comment', addCommentInput.omit({ slug: true }).meta({ id: 'NewComment' })) },
   success: { status: 201, description: 'The new comment', schema: commentEnvelope },
-  errors: [401, 404, 422],
+  errors: [401, 403, 404, 422],
   async handle({ caller, params, body }) {
     const fields = specFields(envelopeContent(body, 'comment'), ['body']);
     return { comment: await caller.comments.add(procedureInput({ ...fields, slug: params.slug })) };
@@ -46,7 +46,7 @@ export const deleteCommentOperation = defineOperation({
   method: 'DELETE',
   path: '/articles/{slug}/comments/{id}',
   operationId: 'DeleteArticleComment',
-  summary: "Delete a comment (its author, the article's author, or a moderator giving a `reason`)",
+  summary: "Delete a comment (its author, the article's author, or a moderator giving a reason)",
   tag: 'Comments',
   isAuthRequired: true,
   resource: 'comment',

@@ -10,10 +10,11 @@ import { genericErrorModel, namedFeatureSchemas } from './rest-schemas.ts';
 
 const errorDescriptions: Record<ErrorStatus, string> = {
   401: 'Not signed in (`errors.token`) or wrong credentials (`errors.credentials`)',
-  403: 'Signed in, but not allowed to (the key names the resource)',
+  403: 'Not allowed: the key names the resource, or `account` for a suspended account',
   404: 'Not found (the key names the resource)',
   409: 'Conflicts with an existing resource (the key names the field)',
   422: 'Invalid input: one key per field, each with its messages',
+  429: 'Too many attempts: wait and retry',
 };
 
 function operationObject(operation: RestOperation): ZodOpenApiOperationObject {

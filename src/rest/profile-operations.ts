@@ -12,7 +12,7 @@ export const getProfileOperation = defineOperation({
   method: 'GET',
   path: '/profiles/{username}',
   operationId: 'GetProfileByUsername',
-  summary: 'Get a profile (auth optional: `following` is false when anonymous)',
+  summary: 'Get a profile (auth optional: following is false when anonymous)',
   tag: 'Profile',
   isAuthRequired: false,
   resource: 'profile',
@@ -34,7 +34,7 @@ export const followOperation = defineOperation({
   resource: 'profile',
   request: { path: usernamePath },
   success: { status: 200, description: 'The profile, now followed', schema: profileEnvelope },
-  errors: [401, 404, 422],
+  errors: [401, 403, 404, 422],
   async handle({ caller, params }) {
     return { profile: await caller.profiles.follow(procedureInput({ username: params.username })) };
   },
@@ -50,7 +50,7 @@ export const unfollowOperation = defineOperation({
   resource: 'profile',
   request: { path: usernamePath },
   success: { status: 200, description: 'The profile, no longer followed', schema: profileEnvelope },
-  errors: [401, 404, 422],
+  errors: [401, 403, 404, 422],
   async handle({ caller, params }) {
     return { profile: await caller.profiles.unfollow(procedureInput({ username: params.username })) };
   },

@@ -9,10 +9,8 @@ import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest 
 import type { AppLucia } from '../features/auth/lucia.ts';
 import { reasonForFastifyError } from '../http/error-handler.ts';
 import { AppError } from '../lib/errors.ts';
-import type { AppDeps } from '../trpc/context.ts';
-import type { LoginThrottle } from '../features/auth/login-throttle.ts';
 import { buildOpenApiDocument } from './openapi-document.ts';
-import { createRestCaller, createRestContext } from './rest-context.ts';
+import { createRestCaller, createRestContext, type RestDeps } from './rest-context.ts';
 import { toRestError, type RestErrorResponse } from './rest-errors.ts';
 import type { RestOperation } from './rest-operation.ts';
 import { articleOperations, favoriteOperations } from './article-operations.ts';
@@ -32,7 +30,7 @@ export const restOperations: readonly RestOperation[] = [
 ];
 
 export interface RestApiOptions {
-  deps: AppDeps & { loginThrottle: LoginThrottle };
+  deps: RestDeps;
   lucia: AppLucia;
 }
 
@@ -40,6 +38,7 @@ const reasonHeader = 'x-error-reason';
 
 function sendRestError(request: FastifyRequest, reply: FastifyReply, failure: RestErrorResponse, error: unknown) {
   if (failure.status >= 500) request.log.error({ err: error }, 'REST operation failed');
+  if (failure.retryAfterSeconds !== undefined) reply.header('retry-after', String(failure.retryAfterSeconds));
   return reply.status(failure.status).header(reasonHeader, failure.reason).send(failure.body);
 }
 
@@ -100,7 +99,7 @@ export const restApi: FastifyPluginCallback<RestApiOptions> = (app, { deps, luci
 
   const startedAt = performance.now();
   const documentJson = JSON.stringify(buildOpenApiDocument(restOperations));
-  app.log.debug({ buildMs: Math.round((performance.now() - startedAt) * 10) / 10 }, 'OpenAPI document built');
+  app.log.info({ buildMs: Math.round((performance.now() - startedAt) * 10) / 10 }, 'OpenAPI document built');
   app.get('/openapi.json', (_request, reply) => reply.type('application/json; charset=utf-8').send(documentJson));
   done();
 };

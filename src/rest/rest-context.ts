@@ -8,8 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { authenticate } from '../features/auth/authenticate.ts';
 import type { AppLucia } from '../features/auth/lucia.ts';
-import type { AppDeps, Context, SessionCookieWriter } from '../trpc/context.ts';
-import type { LoginThrottle } from '../features/auth/login-throttle.ts';
+import type { Context, createContextFactory, SessionCookieWriter } from '../trpc/context.ts';
 import { createCallerFactory } from '../trpc/init.ts';
 import { appRouter } from '../trpc/router.ts';
 
@@ -18,12 +17,15 @@ const noSessionCookie: SessionCookieWriter = { issue() {}, clear() {} };
 
 export const createRestCaller = createCallerFactory(appRouter);
 
+/** Exactly what the tRPC context factory is built from, so both surfaces get the same dependencies. */
+export type RestDeps = Parameters<typeof createContextFactory>[0];
+
 /**
  * @example
  * const context = await createRestContext(deps, lucia, request, reply);
  * const user = await createRestCaller(context).auth.me();
  */
-export async function createRestContext(deps: AppDeps & { loginThrottle: LoginThrottle }, lucia: AppLucia, request: FastifyRequest, reply: FastifyReply): Promise<Context> {
+export async function createRestContext(deps: RestDeps, lucia: AppLucia, request: FastifyRequest, reply: FastifyReply): Promise<Context> {
   const headers = { ...request.headers };
   delete headers.cookie;
   delete headers.origin;

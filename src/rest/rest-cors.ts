@@ -11,7 +11,8 @@ const restCorsOptions: FastifyCorsOptions = {
   origin: '*',
   credentials: false,
   methods: ['GET', 'POST', 'PUT', 'DELETE'],
-  allowedHeaders: ['Authorization', 'Content-Type', requestIdHeader],
+  // No allow-list of request headers: the preflight's are reflected (frontends add their own,
+  // e.g. X-Requested-With), which is safe because no credentials ride along.
   exposedHeaders: [requestIdHeader, 'x-error-reason'],
   maxAge: 600,
 };

@@ -2,8 +2,8 @@
  * The RealWorld error body, `{ "errors": { "<key>": ["<message>"] } }`, built from the same
  * error contract tRPC clients get (describeError), so both surfaces fail for the same reasons.
  * Status: the contract's, except that every 400 becomes 422 (the spec knows no 400). The key:
- * the field for validation and conflicts, the resource for 403/404, `token` when not signed in,
- * `body` when the body itself is unusable, and the reason in lower case otherwise. The reason itself travels in `x-error-reason`.
+ * the field for validation and conflicts; `token`, `credentials`, `account`, `body` or `route`
+ * for those reasons; the resource for other 403/404; the reason in lower case otherwise. The reason itself travels in `x-error-reason`.
  */
 import { TRPCError } from '@trpc/server';
 
@@ -14,6 +14,8 @@ export interface RestErrorResponse {
   status: number;
   reason: ErrorReason;
   body: { errors: Record<string, string[]> };
+  /** For `Retry-After` on 429: from a RATE_LIMITED error's `details.retryAfterSeconds`. */
+  retryAfterSeconds?: number;
 }
 
 export interface RestErrorScope {
@@ -25,6 +27,9 @@ const keyByReason: Partial<Record<ErrorReason, string>> = {
   UNAUTHENTICATED: 'token',
   SESSION_EXPIRED: 'token',
   INVALID_CREDENTIALS: 'credentials',
+  INSUFFICIENT_SCOPE: 'token',
+  ACCOUNT_SUSPENDED: 'account',
+  ROUTE_NOT_FOUND: 'route',
   MALFORMED_REQUEST: 'body',
   PAYLOAD_TOO_LARGE: 'body',
   UNSUPPORTED_MEDIA_TYPE: 'body',
@@ -48,15 +53,22 @@ export function toRestError(error: unknown, scope: RestErrorScope): RestErrorRes
   } else {
     errors[errorKey(contract.reason, contract.httpStatus, contract.details, scope)] = [contract.message];
   }
-  return { status, reason: contract.reason, body: { errors } };
+  const response: RestErrorResponse = { status, reason: contract.reason, body: { errors } };
+  const retryAfter = contract.details?.retryAfterSeconds;
+  if (contract.reason === 'RATE_LIMITED' && typeof retryAfter === 'number' && Number.isFinite(retryAfter)) {
+    response.retryAfterSeconds = Math.max(1, Math.ceil(retryAfter));
+  }
+  return response;
 }
 
 function errorKey(reason: ErrorReason, status: number, details: Record<string, unknown> | undefined, scope: RestErrorScope): string {
   const field = details?.field;
   if (typeof field === 'string') return restFieldName(field, scope.fieldAliases);
+  const known = keyByReason[reason];
+  if (known) return known;
   const resource = details?.resource;
   if (status === 403 || status === 404) return typeof resource === 'string' ? resource : scope.resource;
-  return keyByReason[reason] ?? reason.toLowerCase();
+  return reason.toLowerCase();
 }
 
 /** `login` → `email` for an aliased field; `''` (the input as a whole) → `body`. */

@@ -21,7 +21,7 @@ export interface RestRequest {
   token: string | null;
 }
 
-export type ErrorStatus = 401 | 403 | 404 | 409 | 422;
+export type ErrorStatus = 401 | 403 | 404 | 409 | 422 | 429;
 
 export interface RestOperation {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';

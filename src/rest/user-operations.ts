@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 import type { CurrentUser } from '../features/auth/auth.schemas.ts';
-import { registerInput } from '../features/auth/auth.schemas.ts';
+import { loginInput, registerInput } from '../features/auth/auth.schemas.ts';
 import { updateUserInput } from '../features/users/users.schemas.ts';
 import { AppError } from '../lib/errors.ts';
 import { defineOperation, envelopeContent, procedureInput, specFields } from './rest-operation.ts';
@@ -13,10 +13,11 @@ function userResponse(user: Pick<CurrentUser, 'email' | 'username' | 'bio' | 'im
   return { user: { email: user.email, token, username: user.username, bio: user.bio, image: user.image } };
 }
 
+/** auth.login's input under RealWorld's names (`login` is sent as `email`). */
 const loginUser = z
   .object({
-    email: z.string().meta({ description: 'Email or username (both sign in)' }),
-    password: z.string().meta({ format: 'password' }),
+    email: loginInput.shape.login.meta({ description: 'Email or username (both sign in)' }),
+    password: loginInput.shape.password.meta({ format: 'password' }),
   })
   .meta({ id: 'LoginUser' });
 
@@ -49,7 +50,7 @@ export const loginOperation = defineOperation({
   fieldAliases: { login: 'email' },
   request: { body: envelope('user', loginUser) },
   success: { status: 200, description: 'The user, signed in', schema: userEnvelope },
-  errors: [401, 422],
+  errors: [401, 403, 422, 429],
   async handle({ caller, body }) {
     const { email, password } = specFields(envelopeContent(body, 'user'), ['email', 'password']);
     const result = await caller.auth.login(procedureInput({ login: email, password }));
@@ -91,7 +92,7 @@ export const updateUserOperation = defineOperation({
   resource: 'user',
   request: { body: envelope('user', updateUserInput.meta({ id: 'UpdateUser' })) },
   success: { status: 200, description: 'The updated user', schema: userEnvelope },
-  errors: [401, 409, 422],
+  errors: [401, 403, 409, 422],
   async handle({ caller, body, token }) {
     const fields = specFields(envelopeContent(body, 'user'), ['email', 'username', 'password', 'bio', 'image']);
     // The spec's bio is nullable; ours is a string where '' means "no bio".

@@ -101,6 +101,15 @@ describe('POST /api/articles', () => {
     expect(body).toEqual({ errors: { title: ['Too big: expected string to have <=200 characters'] } });
   });
 
+  it('answers 403 on `account` for a suspended account', async () => {
+    const author = await restAccount(server);
+    await server.db.updateTable('users').set({ suspendedAt: new Date(), suspensionReason: 'spam' }).where('id', '=', author.id).execute();
+    const { status, body, headers } = await rest(server, 'POST', '/api/articles', { token: author.token, body: { article: { title: 'T', description: 'D', body: 'B' } } });
+    expect(status).toBe(403);
+    expect(headers.get('x-error-reason')).toBe('ACCOUNT_SUSPENDED');
+    expect(body).toEqual({ errors: { account: ['This account is suspended'] } });
+  });
+
   it('answers 422 on `article` when the envelope is missing', async () => {
     const author = await restAccount(server);
     const { status, body } = await rest(server, 'POST', '/api/articles', { token: author.token, body: { title: 'T', description: 'D', body: 'B' } });
@@ -188,6 +197,16 @@ describe('DELETE /api/articles/{slug}', () => {
     expect(response.status).toBe(204);
     expect(response.body).toBeUndefined();
     expect((await rest(server, 'GET', `/api/articles/${created.slug}`)).status).toBe(404);
+  });
+
+  it('lets a moderator remove an article with a reason, and asks for the reason', async () => {
+    const [author, moderator] = await Promise.all([restAccount(server), restAccount(server)]);
+    await server.db.updateTable('users').set({ role: 'moderator' }).where('id', '=', moderator.id).execute();
+    const created = await createArticle(author);
+    const withoutReason = await rest(server, 'DELETE', `/api/articles/${created.slug}`, { token: moderator.token });
+    expect(withoutReason.status).toBe(422);
+    expect(withoutReason.body).toEqual({ errors: { reason: ['A moderator removal needs a reason'] } });
+    expect((await rest(server, 'DELETE', `/api/articles/${created.slug}?reason=spam`, { token: moderator.token })).status).toBe(204);
   });
 
   it('answers 403 on `article` for another user', async () => {

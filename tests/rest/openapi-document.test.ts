@@ -65,6 +65,12 @@ describe('GET /docs', () => {
     }
   });
 
+  it('redirects /docs/ to /docs', async () => {
+    const response = await fetch(`${server.baseUrl}/docs/`, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/docs');
+  });
+
   it('points Swagger UI at the generated document', async () => {
     const script = await (await fetch(`${server.baseUrl}/docs/swagger-initializer.js`)).text();
     expect(script).toContain("url: '/api/openapi.json'");

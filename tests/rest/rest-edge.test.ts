@@ -13,11 +13,11 @@ describe('CORS for /api', () => {
   it('answers a preflight from any origin for the token header', async () => {
     const response = await fetch(`${server.baseUrl}/api/articles`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://frontend.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: { origin: 'https://frontend.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-requested-with' },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
-    expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+    expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toBe('authorization,content-type,x-requested-with');
     expect(response.headers.get('access-control-allow-methods')).toContain('DELETE');
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
   });

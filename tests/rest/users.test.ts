@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { createApiClient, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { rest, restAccount } from './rest-client.ts';
 
 let server: TestServer;
@@ -16,6 +16,13 @@ describe('POST /api/users', () => {
     expect(body).toEqual({ user: { email: 'rwalice@example.com', username: 'rwalice', bio: '', image: null, token: expect.any(String) as string } });
     const token = (body as { user: { token: string } }).user.token;
     expect((await rest(server, 'GET', '/api/user', { token })).status).toBe(200);
+  });
+
+  it('hands out a session token that the tRPC API accepts too', async () => {
+    const { body } = await rest(server, 'POST', '/api/users', { body: { user: { username: 'rwboth', email: 'rwboth@example.com', password: 'correct horse battery' } } });
+    const { token } = (body as { user: { token: string } }).user;
+    const api = createApiClient(server.baseUrl, { authorization: `Bearer ${token}` });
+    await expect(api.auth.me.query()).resolves.toMatchObject({ username: 'rwboth' });
   });
 
   it('answers 409 naming the field when the email is taken', async () => {
@@ -99,6 +106,14 @@ describe('POST /api/users/login', () => {
     expect(status).toBe(401);
     expect(headers.get('x-error-reason')).toBe('INVALID_CREDENTIALS');
     expect(body).toEqual({ errors: { credentials: ['Wrong email, username or password'] } });
+  });
+
+  it('answers 403 on `account` for a suspended account', async () => {
+    const account = await restAccount(server);
+    await server.db.updateTable('users').set({ suspendedAt: new Date(), suspensionReason: 'spam' }).where('id', '=', account.id).execute();
+    const { status, body } = await rest(server, 'POST', '/api/users/login', { body: { user: { email: account.email, password: account.password } } });
+    expect(status).toBe(403);
+    expect(body).toEqual({ errors: { account: ['This account is suspended'] } });
   });
 
   it('answers 422 on `email` (not the procedure\'s `login`) when it is blank', async () => {
