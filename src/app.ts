@@ -14,6 +14,7 @@ import { registerHealthRoutes } from './features/health/health.routes.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { requestIdFor, requestIdHeader } from './http/request-id.ts';
 import { installHttpObservability } from './observability/http-observability.ts';
+import { observeJobs } from './observability/job-metrics.ts';
 import { registerLoadShedding } from './observability/load-shedding.ts';
 import { registerMetricsRoute } from './observability/metrics.routes.ts';
 import { countProcedureError, retryAfterFor } from './observability/trpc-observability.ts';
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandlers(app);
   registerHealthRoutes(app, deps.db);
   registerMetricsRoute(app, deps);
+  observeJobs(deps.metrics, { db: deps.db, events: deps.jobs?.events });
   // Jobs and email: the development mailbox (not in production), and the worker stops with the app.
   registerDevMailboxRoutes(app, config);
   const { jobs } = deps;

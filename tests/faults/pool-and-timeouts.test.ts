@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { createUnbatchedApiClient, startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { eventually, sampleValue } from './polling.ts';
+import { sampleValue } from './polling.ts';
 
 interface Outcome {
   reason: string;
@@ -41,9 +41,8 @@ async function attemptLogin(server: TestServer): Promise<Outcome> {
   }
 }
 
-async function poolConnections(server: TestServer): Promise<number | undefined> {
-  return sampleValue(await (await fetch(`${server.baseUrl}/metrics`)).text(), 'conduit_db_pool_connections');
-}
+/** Load shedding off: on a busy CI machine it could answer first, and this file is about the pool. */
+const poolOnly = { OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', OVERLOAD_MAX_IN_FLIGHT: '0' };
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -58,6 +57,7 @@ describe('pool exhaustion', () => {
       DB_POOL_MAX_WAITING: '3',
       DB_CONNECTION_TIMEOUT_MS: '500',
       DB_STATEMENT_TIMEOUT_MS: '20000',
+      ...poolOnly,
     });
     const lock = await lockUsers(server);
     const burst = Array.from({ length: 12 }, () => attemptLogin(server!));
@@ -78,27 +78,11 @@ describe('pool exhaustion', () => {
     // Every refusal is bounded by the connection timeout (500 ms), never by the 20 s lock wait.
     expect(slowestRefusalMs).toBeLessThan(5_000);
   });
-
-  it('sends Retry-After with the 503', async () => {
-    server = await startTestServer({ DB_POOL_MAX: '1', DB_POOL_MAX_WAITING: '0', DB_STATEMENT_TIMEOUT_MS: '20000' });
-    const lock = await lockUsers(server);
-    const blocked = attemptLogin(server);
-    await eventually(async () => ((await poolConnections(server!)) === 1 ? true : undefined), 5_000, 'the pool to fill');
-    const response = await fetch(`${server.baseUrl}/trpc/auth.login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ json: { login: 'nobody@example.com', password: 'x' } }),
-    });
-    await lock.release();
-    await blocked;
-    expect(response.status).toBe(503);
-    expect(response.headers.get('retry-after')).toBe(server.config.RETRY_AFTER_SECONDS.toString());
-  });
 });
 
 describe('statement timeout', () => {
   it('cancels a query over statement_timeout, reports TIMEOUT and keeps the connection healthy', async () => {
-    server = await startTestServer({ DB_POOL_MAX: '1', DB_STATEMENT_TIMEOUT_MS: '300' });
+    server = await startTestServer({ DB_POOL_MAX: '1', DB_STATEMENT_TIMEOUT_MS: '300', ...poolOnly });
     const lock = await lockUsers(server);
     const cancelled = await attemptLogin(server);
     await lock.release();

@@ -1,6 +1,8 @@
 /**
- * PostgreSQL stops and starts again under write load. The test owns its database server (an
- * embedded PostgreSQL) so it can restart it, and runs the API as a real child process.
+ * PostgreSQL stops and starts again under write load (articles.create and comments.add, each
+ * with an Idempotency-Key, a failed call retried with the same key the way a client should).
+ * The test owns its database server (an embedded PostgreSQL) so it can restart it, and runs the
+ * API as a real child process.
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -36,7 +38,19 @@ beforeAll(async () => {
     DB_POOL_MAX: '10',
     DB_CONNECTION_TIMEOUT_MS: String(connectionTimeoutMs),
     DB_STATEMENT_TIMEOUT_MS: '5000',
+    SEED_DEMO_DATA: 'false',
   });
+  const author = await callMutation(server.baseUrl, {
+    path: 'auth.register',
+    input: { email: `pg-${runId}@example.com`, username: `pg_${runId}`, password: 'correct-horse-battery' },
+  });
+  authorization = { authorization: `Bearer ${(author.data as { token: string }).token}` };
+  const seed = await callMutation(server.baseUrl, {
+    path: 'articles.create',
+    input: { title: `Seed ${runId}`, description: 'seed', body: 'seed', tagList: [] },
+    headers: authorization,
+  });
+  seedSlug = (seed.data as { slug: string }).slug;
 }, 120_000);
 
 afterAll(async () => {
@@ -48,18 +62,33 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 }, 60_000);
 
-const register = (sequence: number) =>
-  callMutation(server!.baseUrl, {
-    path: 'auth.register',
-    input: { email: `pg-${runId}-${sequence}@example.com`, username: `pg_${runId}_${sequence}`, password: 'correct-horse-battery' },
-  });
+let authorization: Record<string, string>;
+let seedSlug: string;
+/** Keys whose last attempt failed: the next call retries one of them before starting a new one. */
+const pendingKeys: string[] = [];
+
+/** Article n is titled `pg-<run>-n`, comment n's body is `pg-<run>-n`: one row per key, always. */
+function writeCall(key: string) {
+  const [kind, n] = key.split(':') as [string, string];
+  const marker = `pg-${runId}-${n}`;
+  return kind === 'article'
+    ? { path: 'articles.create', input: { title: marker, description: 'restart', body: 'restart', tagList: [], idempotencyKey: `${runId}-${key}` } }
+    : { path: 'comments.add', input: { slug: seedSlug, body: marker, idempotencyKey: `${runId}-${key}` } };
+}
+
+async function write(sequence: number): Promise<CallRecord & { key: string }> {
+  const key = pendingKeys.shift() ?? `${sequence % 2 === 0 ? 'article' : 'comment'}:${sequence}`;
+  const record = await callMutation(server!.baseUrl, { ...writeCall(key), headers: authorization });
+  if (!record.ok) pendingKeys.push(key);
+  return { ...record, key };
+}
 
 const readyStatus = async () => (await fetch(`${server!.baseUrl}/readyz`, { signal: AbortSignal.timeout(10_000) })).status;
 
 describe('PostgreSQL restart under load', () => {
   it('fails fast with 503 UNAVAILABLE during the outage, recovers by itself, and loses no acknowledged write', async () => {
-    const load = runLoad(8, register);
-    await load.until((records) => records.filter((r) => r.ok).length >= 30, 30_000, '30 registrations before the outage');
+    const load = runLoad(8, write);
+    await load.until((records) => records.filter((r) => r.ok).length >= 30, 30_000, '30 writes before the outage');
 
     const outageStartedAt = performance.now();
     await postgres!.stop();
@@ -83,19 +112,20 @@ describe('PostgreSQL restart under load', () => {
     const slowestFailureMs = Math.max(...failures.map((r) => r.endedAt - r.startedAt));
     const slowestSuccessMs = Math.max(...records.filter((r) => r.ok).map((r) => r.endedAt - r.startedAt));
     const acknowledged = records.filter((r) => r.ok);
-    const stored = await storedRegistrations(postgres.urlFor('conduit_faults'));
-    const acknowledgedIds = acknowledged.map((r) => (r.data as { user: { id: string } }).user.id);
-    const lost = acknowledgedIds.filter((id) => !stored.has(id));
+    // Clients retry what failed: finish the keys still pending, now that the database is back.
+    const retriedAfterLoad = pendingKeys.length;
+    while (pendingKeys.length > 0) expect((await write(0)).ok).toBe(true);
+    const attemptedKeys = new Set(records.map((r) => (r as CallRecord & { key: string }).key));
+    const stored = await storedWrites(postgres.urlFor('conduit_faults'));
+    const lost = [...attemptedKeys].filter((key) => !stored.has(markerOf(key)));
     const duplicated = [...stored.values()].filter((count) => count > 1).length;
-    const committedButFailed = failures.length - (records.length - acknowledged.length) + (stored.size - acknowledged.length);
-
     console.info(
       `[faults] postgres restart: calls=${records.length} acknowledged=${acknowledged.length} outageErrors=${failures.length} ` +
         `(all 503 UNAVAILABLE: ${failures.every(isUnavailable)}) slowestFailureMs=${Math.round(slowestFailureMs)} ` +
         `slowestSuccessMs=${Math.round(slowestSuccessMs)} ` +
         `outageMs=${Math.round(restartedAt - outageStartedAt)} recoveryMs=${Math.round(recoveryMs)} ` +
-        `readyz=${readyDuringOutage}->${readyAfter} lostWrites=${lost.length} duplicates=${duplicated} ` +
-        `storedFromFailedCalls=${committedButFailed}`,
+        `readyz=${readyDuringOutage}->${readyAfter} keysWritten=${attemptedKeys.size} retriedAfterLoad=${retriedAfterLoad} ` +
+        `lostWrites=${lost.length} duplicates=${duplicated}`,
     );
     for (const odd of failures.filter((r) => !isUnavailable(r))) {
       console.info('[faults] unexpected failure', JSON.stringify(server!.logs.filter((line) => line.reqId === odd.requestId)));
@@ -117,16 +147,20 @@ function isUnavailable(record: CallRecord): boolean {
   return record.status === 503 && record.reason === 'UNAVAILABLE' && record.retryAfter !== null;
 }
 
-/** User ids stored for this run's registrations, with how many rows each email has. */
-async function storedRegistrations(url: string): Promise<Map<string, number>> {
+const markerOf = (key: string) => `${key.split(':')[0] ?? ''}:pg-${runId}-${key.split(':')[1] ?? ''}`;
+
+/** How many rows each of this run's markers has, as `article:<title>` / `comment:<body>`. */
+async function storedWrites(url: string): Promise<Map<string, number>> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ id: string; copies: number }>(
-      `SELECT min(id::text) AS id, count(*)::int AS copies FROM users WHERE email LIKE $1 GROUP BY lower(email)`,
+    const { rows } = await client.query<{ marker: string; copies: number }>(
+      `SELECT 'article:' || title AS marker, count(*)::int AS copies FROM articles WHERE title LIKE $1 GROUP BY title
+       UNION ALL
+       SELECT 'comment:' || body, count(*)::int FROM comments WHERE body LIKE $1 GROUP BY body`,
       [`pg-${runId}-%`],
     );
-    return new Map(rows.map((row) => [row.id, row.copies]));
+    return new Map(rows.map((row) => [row.marker, row.copies]));
   } finally {
     await client.end();
   }

@@ -84,11 +84,17 @@ export async function startServerProcess(env: Record<string, string>, readyTimeo
   });
 
   const baseUrl = `http://127.0.0.1:${port}`;
-  await eventually(async () => {
-    if (hasExited) throw new Error(`server exited during start-up: ${stderr.slice(0, 2_000)}`);
-    const live = await fetch(`${baseUrl}/healthz`).then((response) => response.ok, () => false);
-    return live ? true : undefined;
-  }, readyTimeoutMs, 'the server to be ready');
+  try {
+    await eventually(async () => {
+      if (hasExited) throw new Error(`server exited during start-up: ${stderr.slice(0, 2_000)}`);
+      const live = await fetch(`${baseUrl}/healthz`).then((response) => response.ok, () => false);
+      return live ? true : undefined;
+    }, readyTimeoutMs, 'the server to be ready');
+  } catch (error) {
+    // The caller never gets a handle to stop it: do not leave the process behind.
+    child.kill('SIGKILL');
+    throw error;
+  }
 
   return {
     baseUrl,

@@ -54,6 +54,13 @@ describe('GET /metrics', () => {
     expect(sampleValue(text, 'nodejs_eventloop_lag_p99_seconds')).toBeGreaterThan(0);
     expect(sampleValue(text, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
   });
+
+  it('reports the job queue by state', async () => {
+    const text = await scrape(server);
+    for (const state of ['ready', 'scheduled', 'locked', 'dead']) {
+      expect(sampleValue(text, 'conduit_job_queue_jobs', { state })).toBeGreaterThanOrEqual(0);
+    }
+  });
 });
 
 describe('GET /metrics protection', () => {

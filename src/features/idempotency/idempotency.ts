@@ -43,7 +43,8 @@ export interface IdempotencyScope {
  * Runs `work` at most once per (user, key). Without a key (neither the `idempotencyKey` input
  * field nor the `Idempotency-Key` header) it simply runs `work(ctx.db)`. `work` must do all its
  * writes through the database it is given: with a key that is the claiming transaction, and a
- * `db.transaction()` inside it joins that transaction.
+ * `db.transaction()` inside it joins that transaction; side effects that must wait for the
+ * commit (event announcements) go through `afterCommit`.
  *
  * @example
  * .mutation(({ ctx, input }) => runIdempotently(ctx, 'articles.create', input, (db) => createArticle({ ...ctx, db }, input, ctx.user)))
@@ -52,10 +53,39 @@ export async function runIdempotently<Input extends { idempotencyKey?: string | 
   ctx: IdempotencyScope,
   procedure: string,
   input: Input,
-  work: (db: Database) => Promise<Result>,
+  work: (db: Database, afterCommit: AfterCommit) => Promise<Result>,
 ): Promise<Result> {
   const key = idempotencyKeyOf(input, ctx.request.headers);
-  if (key === undefined) return work(ctx.db);
+  if (key === undefined) return work(ctx.db, runNow);
+  const committed: Array<() => Promise<void> | void> = [];
+  const result = await claimAndRun(ctx, procedure, input, key, (db) =>
+    work(db, (effect) => {
+      committed.push(effect);
+      return Promise.resolve();
+    }),
+  );
+  for (const effect of committed) await effect();
+  return result;
+}
+
+/**
+ * Defers a side effect (e.g. announcing events) until the claiming transaction has committed:
+ * work that ran "after its own commit" inside a joined transaction would otherwise act before
+ * the real commit. Without a key it runs at once.
+ */
+export type AfterCommit = (effect: () => Promise<void> | void) => Promise<void>;
+
+const runNow: AfterCommit = async (effect) => {
+  await effect();
+};
+
+async function claimAndRun<Input extends { idempotencyKey?: string | undefined }, Result>(
+  ctx: IdempotencyScope,
+  procedure: string,
+  input: Input,
+  key: string,
+  work: (db: Database) => Promise<Result>,
+): Promise<Result> {
   // The key itself is not part of "the same request".
   const request = { ...input, idempotencyKey: undefined };
   const requestHash = createHash('sha256').update(procedure).update('\0').update(superjson.stringify(request)).digest('hex');
