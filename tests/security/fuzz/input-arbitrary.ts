@@ -131,8 +131,11 @@ export function validArbitrary(schema: JsonSchema, key: string, known: KnownValu
   }
 }
 
-/** Properties no input may set: giving them must be refused or ignored, never applied. */
-const privilegedProperties = ['role', 'id', 'authorId', 'userId', 'favoritesCount', 'emailVerified', 'emailVerifiedAt', 'suspendedAt', 'createdAt', 'deletedAt', 'isAdmin', 'constructor'];
+/**
+ * Properties no input may set: giving them must be refused or ignored, never applied.
+ * (`__proto__` and `constructor` are refused by superjson in the client already.)
+ */
+const privilegedProperties = ['role', 'id', 'authorId', 'userId', 'favoritesCount', 'emailVerified', 'emailVerifiedAt', 'suspendedAt', 'createdAt', 'deletedAt', 'isAdmin'];
 
 const wrongTypedValue = fc.oneof(
   fc.constant(null),
