@@ -76,6 +76,7 @@ try {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } finally {
   await app.close();
+  await scaleOut.close();
   await loginThrottle.close();
   await scaleOut.close();
   await db.destroy();

@@ -60,3 +60,31 @@ export async function articleFavoritedEvent(trx: Transaction<DB>, userId: string
     payload: { by: await authorOf(trx, userId), article: { slug: article.slug, title: article.title } },
   };
 }
+
+/** @example if (inserted) await emit(await commentAddedEvent(trx, String(inserted.id))); */
+export async function commentAddedEvent(trx: Transaction<DB>, commentId: string): Promise<DomainEvent> {
+  const row = await trx
+    .selectFrom('comments')
+    .innerJoin('articles', 'articles.id', 'comments.articleId')
+    .select(['comments.id', 'comments.body', 'comments.createdAt', 'comments.updatedAt', 'comments.authorId', 'comments.articleId'])
+    .select(['articles.slug', 'articles.title', 'articles.authorId as articleAuthorId'])
+    .where('comments.id', '=', commentId)
+    .executeTakeFirstOrThrow();
+  return {
+    type: 'comment.added',
+    articleId: row.articleId,
+    // Commenting on your own article notifies nobody.
+    recipientId: row.articleAuthorId === row.authorId ? null : row.articleAuthorId,
+    payload: {
+      comment: {
+        id: String(row.id),
+        body: row.body,
+        createdAt: new Date(row.createdAt).toISOString(),
+        updatedAt: new Date(row.updatedAt).toISOString(),
+        author: await authorOf(trx, row.authorId),
+      },
+      articleSlug: row.slug,
+      articleTitle: row.title,
+    },
+  };
+}

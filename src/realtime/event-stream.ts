@@ -99,7 +99,7 @@ export async function* streamEvents<T>(
       }
       if (isRecheckDue && ctx.auth?.session) {
         isRecheckDue = false;
-        await assertSessionStillValid(ctx.db, ctx.auth.session.id);
+        await assertCredentialStillValid(ctx.db, ctx.auth);
       }
       const event = queue.shift();
       if (!event) {
@@ -119,15 +119,25 @@ export async function* streamEvents<T>(
   }
 }
 
-/** A stream outlives the request that authenticated it: sign-out, expiry or suspension end it. */
-async function assertSessionStillValid(db: Database, sessionId: string): Promise<void> {
-  const live = await db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.userId')
-    .select('sessions.id')
-    .where('sessions.id', '=', sessionId)
-    .where('sessions.expiresAt', '>', new Date())
-    .where('users.suspendedAt', 'is', null)
-    .executeTakeFirst();
-  if (!live) throw new AppError('SESSION_EXPIRED', 'The session behind this stream has ended; sign in again');
+/** A stream outlives the request that authenticated it: sign-out, revocation, expiry or suspension end it. */
+async function assertCredentialStillValid(db: Database, auth: Authentication): Promise<void> {
+  const now = new Date();
+  const live = auth.session
+    ? await db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.userId')
+        .select('sessions.id')
+        .where('sessions.id', '=', auth.session.id)
+        .where('sessions.expiresAt', '>', now)
+        .where('users.suspendedAt', 'is', null)
+        .executeTakeFirst()
+    : await db
+        .selectFrom('personalAccessTokens')
+        .innerJoin('users', 'users.id', 'personalAccessTokens.userId')
+        .select('personalAccessTokens.id')
+        .where('personalAccessTokens.id', '=', auth.accessTokenId ?? '')
+        .where((eb) => eb.or([eb('personalAccessTokens.expiresAt', 'is', null), eb('personalAccessTokens.expiresAt', '>', now)]))
+        .where('users.suspendedAt', 'is', null)
+        .executeTakeFirst();
+  if (!live) throw new AppError('SESSION_EXPIRED', 'The credential behind this stream has ended; sign in again');
 }

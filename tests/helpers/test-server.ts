@@ -66,15 +66,15 @@ export interface TestServerOptions {
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const mailboxDir = path.join(tmpdir(), `${database.name}-mailbox`);
-  // Rate limits are off unless a test turns them on: suites register many accounts from one IP.
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     DATABASE_URL: database.url,
     DEV_MAILBOX_DIR: mailboxDir,
-    RATE_LIMITS: 'off',
     // Accounts and security: Redis is shared with other runs; every server gets its own keys.
     LOGIN_THROTTLE_KEY_PREFIX: `conduit-test:${database.name}:login`,
+    // Real-time: rate limits are off unless a test turns them on (suites register many accounts from one IP).
+    RATE_LIMITS: 'off',
     ...env,
     JOBS_IN_PROCESS: options.jobs ? 'true' : 'false',
   });

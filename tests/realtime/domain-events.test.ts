@@ -75,3 +75,34 @@ describe('notifications from domain writes', () => {
     stream.unsubscribe();
   });
 });
+
+describe('comments.onAdded', () => {
+  it('streams comments on one article, and notifies the article’s author', async () => {
+    const [author, reader] = [await registerAccount(server), await registerAccount(server)];
+    const article = await publish(author, 'Talk about it');
+    const other = await publish(author, 'Elsewhere');
+    const stream = collect((handlers) => createSseClient(server.baseUrl).comments.onAdded.subscribe({ slug: article.slug, lastEventId: '0' }, handlers));
+    const notifications = collect((handlers) => createSseClient(server.baseUrl, author.token).notifications.onEvent.subscribe({ lastEventId: '0' }, handlers));
+    await Promise.all([stream.started, notifications.started]);
+    await reader.api.comments.add.mutate({ slug: other.slug, body: 'not here' });
+    const added = await reader.api.comments.add.mutate({ slug: article.slug, body: 'First!' });
+    await vi.waitFor(() => expect(stream.items).toHaveLength(1));
+    expect(stream.items[0]?.data).toEqual({
+      id: added.id,
+      body: 'First!',
+      createdAt: added.createdAt,
+      updatedAt: added.updatedAt,
+      author: { username: reader.username, bio: '', image: null },
+    });
+    await vi.waitFor(() => expect(notifications.items).toHaveLength(2));
+    expect(notifications.items.map((item) => item.data)).toContainEqual(expect.objectContaining({ kind: 'comment-on-article', body: 'First!' }));
+    stream.unsubscribe();
+    notifications.unsubscribe();
+  });
+
+  it('answers NOT_FOUND for an unknown article', async () => {
+    const stream = collect((handlers) => createSseClient(server.baseUrl).comments.onAdded.subscribe({ slug: 'no-such-article' }, handlers));
+    await vi.waitFor(() => expect(stream.errors).toHaveLength(1));
+    expect(stream.errors[0]?.data).toMatchObject({ reason: 'NOT_FOUND' });
+  });
+});

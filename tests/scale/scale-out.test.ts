@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import type { publishedArticleOutput } from '../../src/features/articles/articles.subscriptions.ts';
+import type { addedCommentOutput } from '../../src/features/comments/comments.subscriptions.ts';
 import { registerAccount, type TestAccount } from '../helpers/accounts.ts';
 import { collect, createSseClient, createWsClient } from '../helpers/stream-clients.ts';
 import { startTcpBalancer, type TcpBalancer } from '../helpers/tcp-proxy.ts';
@@ -13,6 +14,7 @@ import { createApiClient } from '../helpers/test-server.ts';
 import { startCluster, type Cluster, type Instance } from './instances.ts';
 
 type PublishedArticle = z.output<typeof publishedArticleOutput>;
+type AddedComment = z.output<typeof addedCommentOutput>;
 
 let cluster: Cluster;
 let a: Instance;
@@ -44,16 +46,17 @@ describe('N instances on one PostgreSQL and one Redis', () => {
     await expect(onB.auth.me.query()).resolves.toMatchObject({ id: alice.id });
   });
 
-  it('delivers an article published through B to subscribers on A over SSE and WebSocket', async () => {
+  it('delivers a comment added through B to subscribers on A over SSE and WebSocket', async () => {
     const author = await accountOn(b);
-    const sse = collect<PublishedArticle>((handlers) => createSseClient(a.baseUrl).articles.onPublished.subscribe({ lastEventId: '0' }, handlers));
+    const article = await publish(author, 'Discuss across instances');
+    const sse = collect<AddedComment>((handlers) => createSseClient(a.baseUrl).comments.onAdded.subscribe({ slug: article.slug, lastEventId: '0' }, handlers));
     const ws = createWsClient(a.baseUrl);
-    const overWs = collect<PublishedArticle>((handlers) => ws.client.articles.onPublished.subscribe({ lastEventId: '0' }, handlers));
+    const overWs = collect<AddedComment>((handlers) => ws.client.comments.onAdded.subscribe({ slug: article.slug, lastEventId: '0' }, handlers));
     await Promise.all([sse.started, overWs.started]);
-    await publish(author, 'Cross instance');
+    const comment = await author.api.comments.add.mutate({ slug: article.slug, body: 'Hello from B' });
     await vi.waitFor(() => {
-      expect(sse.items.map((item) => item.data.title)).toContain('Cross instance');
-      expect(overWs.items.map((item) => item.data.title)).toContain('Cross instance');
+      expect(sse.items.map((item) => item.data.id)).toEqual([comment.id]);
+      expect(overWs.items.map((item) => item.data.id)).toEqual([comment.id]);
     });
     sse.unsubscribe();
     overWs.unsubscribe();

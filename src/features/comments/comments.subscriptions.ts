@@ -12,8 +12,9 @@ import { publicProcedure } from '../../trpc/procedures.ts';
 
 export const onCommentAddedInput = z.object({ slug: z.string().min(1).max(300), lastEventId: z.string().max(20).nullish() });
 
+/** As in `comments.list`, except `author.following` (it would cost a query per subscriber). */
 export const addedCommentOutput = z.object({
-  id: z.string(),
+  id: z.coerce.number().int(),
   body: z.string(),
   createdAt: z.coerce.date(),
   updatedAt: z.coerce.date(),

@@ -11,6 +11,9 @@ import { removalRightForComment, requireReasonForModeration, type Actor } from '
 import { recordAudit, type AuditOrigin } from '../audit/audit-log.ts';
 import { profileJsonOf } from '../profiles/profiles.ts';
 import type { Comment } from './comments.schemas.ts';
+import type { EventBus } from '../../realtime/event-bus.ts';
+import { commentAddedEvent } from '../../realtime/event-builders.ts';
+import { writeWithEvents } from '../../realtime/write-with-events.ts';
 
 interface CommentJson {
   id: string | number;
@@ -55,19 +58,24 @@ export async function listComments(deps: { db: Database }, input: { slug: string
 }
 
 /** @example const comment = await addComment({ db }, { slug, body: 'Nice!' }, ctx.user); */
-export async function addComment(deps: { db: Database }, input: { slug: string; body: string }, author: Actor): Promise<Comment> {
-  const row = await deps.db
-    .insertInto('comments')
-    .columns(['articleId', 'authorId', 'body'])
-    .expression((eb) =>
-      eb
-        .selectFrom('articles')
-        .select((inner) => [inner.ref('articles.id').as('articleId'), inner.val(author.id).as('authorId'), inner.val(input.body).as('body')])
-        .where('articles.slug', '=', input.slug)
-        .where('articles.deletedAt', 'is', null),
-    )
-    .returning((eb) => ['comments.id', 'comments.body', 'comments.createdAt', 'comments.updatedAt', profileJsonOf(eb.ref('comments.authorId'), author.id).$notNull().as('author')])
-    .executeTakeFirst();
+export async function addComment(deps: { db: Database; bus: EventBus }, input: { slug: string; body: string }, author: Actor): Promise<Comment> {
+  // realtime: the comment and its `comment.added` event commit together (comments.onAdded).
+  const row = await writeWithEvents(deps, async (trx, emit) => {
+    const inserted = await trx
+      .insertInto('comments')
+      .columns(['articleId', 'authorId', 'body'])
+      .expression((eb) =>
+        eb
+          .selectFrom('articles')
+          .select((inner) => [inner.ref('articles.id').as('articleId'), inner.val(author.id).as('authorId'), inner.val(input.body).as('body')])
+          .where('articles.slug', '=', input.slug)
+          .where('articles.deletedAt', 'is', null),
+      )
+      .returning((eb) => ['comments.id', 'comments.body', 'comments.createdAt', 'comments.updatedAt', profileJsonOf(eb.ref('comments.authorId'), author.id).$notNull().as('author')])
+      .executeTakeFirst();
+    if (inserted) await emit(await commentAddedEvent(trx, String(inserted.id)));
+    return inserted;
+  });
   if (!row) throw new AppError('NOT_FOUND', 'No such article');
   return toComment(row);
 }

@@ -6,6 +6,7 @@ import { currentUserOutput } from '../auth/auth.schemas.ts';
 import { updateUser } from './update-user.ts';
 import { updateUserInput } from './users.schemas.ts';
 
+// merge (domain × accounts): a personal access token has no session to keep, so '' keeps none.
 export const usersRouter = router({
   update: sessionProcedure
     .input(updateUserInput)
