@@ -97,7 +97,7 @@ export async function* streamEvents<T>(
       if (hasOverflowed || ctx.subscriptions.backlogBytes(ctx.request.connectionId) > socketBacklogLimitBytes) {
         throw new AppError('SUBSCRIBER_TOO_SLOW', 'Events arrived faster than this client read them; reconnect with the last event id');
       }
-      if (isRecheckDue && ctx.auth) {
+      if (isRecheckDue && ctx.auth?.session) {
         isRecheckDue = false;
         await assertCredentialStillValid(ctx.db, ctx.auth);
       }

@@ -9,6 +9,8 @@ import { AppError } from '../lib/errors.ts';
 import { defaultRateLimit } from '../rate-limit/rate-limit-middleware.ts';
 import { observeProcedure } from '../observability/procedure-metrics.ts';
 import { t } from './init.ts';
+// Security: text PostgreSQL cannot store exactly is refused before any feature sees it.
+import { refuseUnstorableText } from './text-input-guard.ts';
 
 type Role = 'user' | 'moderator' | 'admin';
 
@@ -24,6 +26,7 @@ export const publicProcedure = t.procedure.use(observeProcedure).use(({ ctx, typ
   }
   return next();
 })
+  .use(refuseUnstorableText)
   // Scale-out: every procedure gets its default rate-limit policy and read routing.
   .use(defaultRateLimit)
   .use(routeAnonymousReadsToReplica);

@@ -19,7 +19,6 @@ export const appRouter = router({
   notifications: notificationsRouter,
   // domain
   profiles: profilesRouter,
-  // realtime: subscriptions live beside each feature's router, merged under its name.
   articles: t.mergeRouters(articlesRouter, articleSubscriptionsRouter),
   comments: t.mergeRouters(commentsRouter, commentSubscriptionsRouter),
   tags: tagsRouter,

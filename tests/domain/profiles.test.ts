@@ -67,11 +67,12 @@ describe('users.update', () => {
     await expect(signIn(server, alice.username, 'a-brand-new-password')).resolves.toHaveProperty('token');
   });
 
-  it('refuses a password change through users.update from a personal access token', async () => {
+  it('refuses a password or email change through users.update from a personal access token', async () => {
     const alice = await registerAccount(server);
     const { token } = await alice.api.auth.tokens.create.mutate({ name: 'script', scopes: ['read', 'write'] });
     const script = createApiClient(server.baseUrl, { authorization: `Bearer ${token}` });
     expect(await failure(script.users.update.mutate({ password: 'a-brand-new-password' }))).toMatchObject({ reason: 'SESSION_REQUIRED' });
+    expect(await failure(script.users.update.mutate({ email: 'taken-over@example.com' }))).toMatchObject({ reason: 'SESSION_REQUIRED' });
     await expect(script.users.update.mutate({ bio: 'edited by a script' })).resolves.toMatchObject({ bio: 'edited by a script' });
   });
 

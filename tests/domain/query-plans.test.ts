@@ -6,9 +6,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { demoPassword, seedDemoData } from '../../src/db/seed.ts';
+import { signIn } from '../helpers/accounts.ts';
 import { createApiClient } from '../helpers/test-server.ts';
 import { startRecordingServer, type RecordedStatement } from './recording-server.ts';
-import { signIn } from '../helpers/accounts.ts';
 
 type RecordingServer = Awaited<ReturnType<typeof startRecordingServer>>;
 type Api = RecordingServer['api'];

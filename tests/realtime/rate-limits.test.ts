@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { registerAccount } from '../helpers/accounts.ts';
+import { registerAccount, signIn } from '../helpers/accounts.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 import { createApiClient, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -53,8 +53,7 @@ describe('rate limits in memory (no REDIS_URL)', () => {
     try {
       const dave = await registerAccount(other);
       const erin = await registerAccount(other);
-      const secondSession = await other.api.auth.login.mutate({ login: dave.username, password: dave.password });
-      if (secondSession.twoFactorRequired) throw new Error('no second factor was set up');
+      const secondSession = await signIn(other, dave.username, dave.password);
       await dave.api.auth.logout.mutate();
       const daveAgain = createApiClient(other.baseUrl, { authorization: `Bearer ${secondSession.token}` });
       await expect(daveAgain.auth.logout.mutate()).rejects.toMatchObject({ data: { reason: 'RATE_LIMITED' } });

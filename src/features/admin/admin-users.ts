@@ -70,6 +70,9 @@ export async function setRole(
     if (!target) throw new AppError('NOT_FOUND', 'No such user');
     if (target.id === actor.id) throw new AppError('CANNOT_CHANGE_OWN_ACCOUNT', 'Admins cannot change their own role');
     const updated = await trx.updateTable('users').set({ role: input.role }).where('id', '=', target.id).returning(adminUserColumns).executeTakeFirstOrThrow();
+    // ASVS 3.2.1: a privilege change gets a new session token, so a planted or stolen token does
+    // not silently gain (or keep) the new privileges; the user signs in again.
+    if (target.role !== input.role) await trx.deleteFrom('sessions').where('userId', '=', target.id).execute();
     await recordAudit(trx, origin, { action: 'admin.role.changed', targetType: 'user', targetId: target.id, metadata: { from: target.role, to: input.role } });
     return toAdminUser(updated);
   });

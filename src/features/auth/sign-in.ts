@@ -129,16 +129,19 @@ export async function signIn(
   origin: AuditOrigin,
 ): Promise<LoginResult> {
   const ip = origin.ip ?? '';
-  await deps.loginThrottle.assertAllowed(input.login, ip);
   const login = input.login.toLowerCase();
   const account = await deps.db
     .selectFrom('users')
-    .select(['id', 'passwordHash', 'suspendedAt'])
+    .select(['id', 'username', 'passwordHash', 'suspendedAt'])
     .where((eb) => eb.or([eb(eb.fn('lower', ['email']), '=', login), eb(eb.fn('lower', ['username']), '=', login)]))
     .executeTakeFirst();
+  // One budget per account, whichever name it is signed in with (email or username); an unknown
+  // name is counted as itself, exactly like a real one.
+  const throttleKey = account?.username ?? input.login;
+  await deps.loginThrottle.assertAllowed(throttleKey, ip);
   const isValid = await verifyPassword(account?.passwordHash ?? (await dummyPasswordHash()), input.password);
   if (!account || !isValid) {
-    await deps.loginThrottle.recordFailure(input.login, ip);
+    await deps.loginThrottle.recordFailure(throttleKey, ip);
     await recordAudit(deps.db, origin, {
       action: 'auth.login.failed',
       ...(account && { targetType: 'user', targetId: account.id }),
@@ -158,6 +161,6 @@ export async function signIn(
   if (await hasTwoFactorEnabled(deps.db, account.id)) {
     return { twoFactorRequired: true, ...(await createLoginChallenge(deps.db, account.id)) };
   }
-  await deps.loginThrottle.recordSuccess(input.login);
+  await deps.loginThrottle.recordSuccess(throttleKey);
   return { twoFactorRequired: false, ...(await grantSession(deps, account.id, origin)) };
 }

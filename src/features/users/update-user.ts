@@ -13,7 +13,7 @@ import type { UpdateUserInput } from './users.schemas.ts';
 
 /**
  * `currentSessionId` is null for personal-access-token callers: they may edit the profile but
- * not the password (credential changes need a signed-in session, as in `auth.password.change`).
+ * not the password or email (credential changes need a signed-in session, as in `auth.password.change`).
  *
  * @example const me = await updateUser({ db }, { bio: 'I like dragons' }, ctx.user, ctx.auth.session?.id ?? null, origin);
  */
@@ -25,10 +25,12 @@ export async function updateUser(
   origin: AuditOrigin,
 ): Promise<CurrentUser> {
   const userId = user.id;
+  // The password and the email are credentials (the email receives reset links): a leaked
+  // access token must not be enough to take the account over.
+  if ((input.password !== undefined || input.email !== undefined) && currentSessionId === null) {
+    throw new AppError('SESSION_REQUIRED', 'Sign in with a password to change your password or email; access tokens cannot');
+  }
   if (input.password !== undefined) {
-    if (currentSessionId === null) {
-      throw new AppError('SESSION_REQUIRED', 'Sign in with a password to change it; access tokens cannot');
-    }
     // The same policy as registration and auth.password.change, against the names being saved.
     assertPasswordPolicy(input.password, { username: input.username ?? user.username, email: input.email ?? user.email });
   }
