@@ -50,6 +50,8 @@ export async function startServerUnderTest(options: ServerStartOptions): Promise
       DATABASE_URL: options.databaseUrl,
       MIGRATE_ON_START: 'false',
       BENCH_BASELINE_ROUTES: 'true',
+      // The load is the point: rate limits would turn it into 429s (the server warns at start).
+      RATE_LIMITS: 'off',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -41,6 +41,8 @@ export interface EventStreamOptions<T> {
 
 /** A WebSocket whose unsent data exceeds this is a slow consumer, like an overflowing queue. */
 const socketBacklogLimitBytes = 4 * 1024 * 1024;
+/** How many sent event ids a stream remembers to drop repeated announcements (a few minutes of traffic). */
+const maxRememberedIds = 10_000;
 
 /**
  * @example
@@ -82,11 +84,19 @@ export async function* streamEvents<T>(
     : undefined;
 
   try {
-    const replayed = new Set<string>();
-    if (options.lastEventId && /^\d{1,20}$/.test(options.lastEventId)) {
+    // Ids already sent (replayed or live), so a late or repeated announcement (the NOTIFY of an
+    // event the replay already covered, the lost-announcement sweep) is never sent twice.
+    const delivered = new Set<string>();
+    const markDelivered = (id: string) => {
+      delivered.add(id);
+      if (delivered.size > maxRememberedIds) delivered.delete(delivered.values().next().value as string);
+    };
+    // Everything up to the client's last event id is, by its own account, already seen.
+    const seenUpTo = options.lastEventId && /^\d{1,20}$/.test(options.lastEventId) ? BigInt(options.lastEventId) : null;
+    if (options.lastEventId && seenUpTo !== null) {
       for (const event of await ctx.bus.replay(options.lastEventId, options.replay)) {
         if (!options.matches(event)) continue;
-        replayed.add(event.id);
+        markDelivered(event.id);
         const data = await options.render(event);
         if (data !== null) yield tracked(event.id, data);
       }
@@ -106,7 +116,8 @@ export async function* streamEvents<T>(
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
-      if (replayed.has(event.id)) continue;
+      if (delivered.has(event.id) || (seenUpTo !== null && BigInt(event.id) <= seenUpTo)) continue;
+      markDelivered(event.id);
       const data = await options.render(event);
       if (data !== null) yield tracked(event.id, data);
     }

@@ -76,6 +76,11 @@ describe('users.update', () => {
     await expect(script.users.update.mutate({ bio: 'edited by a script' })).resolves.toMatchObject({ bio: 'edited by a script' });
   });
 
+  it('treats an empty users.update as a no-op that returns the user', async () => {
+    const alice = await registerAccount(server);
+    await expect(alice.api.users.update.mutate({})).resolves.toMatchObject({ username: alice.username, email: alice.email });
+  });
+
   it('applies the password policy to users.update', async () => {
     const alice = await registerAccount(server);
     expect(await failure(alice.api.users.update.mutate({ password: 'password123' }))).toMatchObject({

@@ -39,19 +39,21 @@ export async function updateUser(
     return await deps.db.transaction().execute(async (trx) => {
       const before = await trx.selectFrom('users').select(['email']).where('id', '=', userId).forUpdate().executeTakeFirstOrThrow();
       const emailChanged = input.email !== undefined && input.email.toLowerCase() !== before.email.toLowerCase();
-      const user = await trx
-        .updateTable('users')
-        .set({
-          ...(input.email !== undefined && { email: input.email }),
-          ...(emailChanged && { emailVerifiedAt: null }),
-          ...(input.username !== undefined && { username: input.username }),
-          ...(input.bio !== undefined && { bio: input.bio }),
-          ...(input.image !== undefined && { image: input.image }),
-          ...(passwordHash !== undefined && { passwordHash }),
-        })
-        .where('id', '=', userId)
-        .returning(['id', 'email', 'username', 'bio', 'image', 'role', 'emailVerifiedAt'])
-        .executeTakeFirstOrThrow();
+      const changes = {
+        ...(input.email !== undefined && { email: input.email }),
+        ...(emailChanged && { emailVerifiedAt: null }),
+        ...(input.username !== undefined && { username: input.username }),
+        ...(input.bio !== undefined && { bio: input.bio }),
+        ...(input.image !== undefined && { image: input.image }),
+        ...(passwordHash !== undefined && { passwordHash }),
+      };
+      const columns = ['id', 'email', 'username', 'bio', 'image', 'role', 'emailVerifiedAt'] as const;
+      // An empty update (RealWorld clients send `{ user: {} }`) is valid and changes nothing;
+      // `UPDATE … SET` with no columns is not valid SQL, so it reads the user instead.
+      const user =
+        Object.keys(changes).length === 0
+          ? await trx.selectFrom('users').select(columns).where('id', '=', userId).executeTakeFirstOrThrow()
+          : await trx.updateTable('users').set(changes).where('id', '=', userId).returning(columns).executeTakeFirstOrThrow();
       if (passwordHash !== undefined) {
         // Checked above: a password change always comes with the caller's session.
         await trx.deleteFrom('sessions').where('userId', '=', userId).where('id', '!=', currentSessionId ?? '').execute();
