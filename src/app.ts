@@ -20,6 +20,7 @@ import { installHttpObservability } from './observability/http-observability.ts'
 import { observeJobs } from './observability/job-metrics.ts';
 import { registerLoadShedding } from './observability/load-shedding.ts';
 import { registerMetricsRoute } from './observability/metrics.routes.ts';
+import { observeSubscriptions } from './observability/metrics.ts';
 import { countProcedureError, retryAfterFor } from './observability/trpc-observability.ts';
 import { registerDevMailboxRoutes } from './jobs/dev-mailbox.routes.ts';
 // REST (RealWorld) API and its documentation
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps.db);
   registerMetricsRoute(app, deps);
   observeJobs(deps.metrics, { db: deps.db, events: deps.jobs?.events });
+  observeSubscriptions(deps.metrics, deps.subscriptions);
   // Client example: the built page at /example (only when client-example/dist/web exists).
   await registerExamplePage(app, config.EXAMPLE_PAGE_DIR);
   // Jobs and email: the development mailbox (not in production), and the worker stops with the app.

@@ -91,3 +91,20 @@ export function createMetrics(): AppMetrics {
     },
   };
 }
+
+/**
+ * Subscriptions (SSE or WebSocket streams) open on this instance, read from the hub at scrape
+ * time so the gauge can never drift from the hub's own count.
+ *
+ * @example observeSubscriptions(metrics, deps.subscriptions);
+ */
+export function observeSubscriptions(metrics: AppMetrics, hub: { readonly activeStreams: number }): void {
+  new Gauge({
+    name: 'conduit_subscriptions_open',
+    help: 'Subscriptions (SSE or WebSocket streams) open on this instance',
+    registers: [metrics.registry],
+    collect() {
+      this.set(hub.activeStreams);
+    },
+  });
+}

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { eventually, sampleValue } from '../faults/polling.ts';
 import { registerAccount } from '../helpers/accounts.ts';
+import { collect, createSseClient } from '../helpers/stream-clients.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 async function scrape(server: TestServer, headers: Record<string, string> = {}): Promise<string> {
@@ -112,5 +113,23 @@ describe('slow request and slow query logs', () => {
     const registerRequest = server.logs.find((entry) => entry.msg === 'incoming request' && String((entry.req as { url?: string } | undefined)?.url).includes('auth.register'));
     const slowQuery = server.logs.find((entry) => entry.msg === 'slow query' && entry.reqId === registerRequest?.reqId);
     expect(slowQuery).toBeDefined();
+  });
+});
+
+describe('subscriptions open gauge', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('counts an SSE subscription while it is open and not after it closes', async () => {
+    const gauge = async () => sampleValue(await scrape(server), 'conduit_subscriptions_open');
+    expect(await gauge()).toBe(0);
+    const stream = collect((handlers) => createSseClient(server.baseUrl).articles.onPublished.subscribe(undefined, handlers));
+    await stream.started;
+    await eventually(async () => ((await gauge()) === 1 ? true : undefined), 5_000, 'the gauge to show 1 open subscription');
+    stream.unsubscribe();
+    await eventually(async () => ((await gauge()) === 0 ? true : undefined), 5_000, 'the gauge to go back to 0');
   });
 });
