@@ -11,10 +11,16 @@ import type { Logger } from 'pino';
  * const redis = createRedis('redis://127.0.0.1:6379', logger, 'rate-limits');
  * await redis.ping();
  */
-export function createRedis(url: string, logger: Logger, purpose: string, options: { queueWhileOffline?: boolean } = {}): Redis {
+export function createRedis(
+  url: string,
+  logger: Logger,
+  purpose: string,
+  options: { queueWhileOffline?: boolean; autoResubscribe?: boolean } = {},
+): Redis {
   const redis = new Redis(url, {
     // A pub/sub subscriber must queue its SUBSCRIBE until the first connection is up.
     enableOfflineQueue: options.queueWhileOffline ?? false,
+    autoResubscribe: options.autoResubscribe ?? true,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
     // Back off to at most 2 s between attempts, forever: an outage must end on its own.

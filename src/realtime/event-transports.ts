@@ -102,7 +102,10 @@ export function createPostgresTransport(connectionString: string, pool: pg.Pool,
  */
 export function createRedisTransport(url: string, channel: string, logger: Logger): EventTransport {
   const publisher = createRedis(url, logger, 'events-publish');
-  const subscriber = createRedis(url, logger, 'events-subscribe', { queueWhileOffline: true });
+  // We resubscribe ourselves: ioredis' own resubscription leaves its SUBSCRIBE promise without a
+  // handler, so closing while a reconnect is under way crashed the process with an unhandled
+  // "Connection is closed." rejection (seen in CI, tests/realtime/rate-limits.test.ts).
+  const subscriber = createRedis(url, logger, 'events-subscribe', { queueWhileOffline: true, autoResubscribe: false });
   return {
     name: 'redis',
     async start(onIds) {
@@ -110,6 +113,12 @@ export function createRedisTransport(url: string, channel: string, logger: Logge
         if (from === channel) onIds(parseIds(message));
       });
       await subscriber.subscribe(channel);
+      // Every later 'ready' is a reconnection; the first one has already happened.
+      subscriber.on('ready', () => {
+        subscriber.subscribe(channel).catch((error: unknown) => {
+          logger.warn({ error: (error as Error).message }, 'event subscriber could not resubscribe; the next reconnect retries');
+        });
+      });
     },
     async publish(ids) {
       for (const message of chunks(ids)) await publisher.publish(channel, message);
