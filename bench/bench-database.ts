@@ -4,15 +4,15 @@
  * embedded server in a temporary directory, removed afterwards.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import pg from 'pg';
 import { pino } from 'pino';
 
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { migrateToLatest, openSchemaAgnosticDb } from '../src/db/migrator.ts';
+import { databaseUrl, dropDatabase, withAdminClient } from '../src/db/postgres-admin.ts';
+import { findFreePort } from '../tests/helpers/free-port.ts';
 
 export interface BenchDatabaseServer {
   isEmbedded: boolean;
@@ -42,7 +42,7 @@ export async function openBenchDatabaseServer(adminUrl: string | undefined): Pro
     stopEmbedded = embedded.stop;
   }
   const serverUrl = adminUrl;
-  const version = await withClient(serverUrl, async (client) => {
+  const version = await withAdminClient(serverUrl, async (client) => {
     const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
     return rows[0]?.server_version ?? 'unknown';
   });
@@ -52,7 +52,7 @@ export async function openBenchDatabaseServer(adminUrl: string | undefined): Pro
     version,
     async createMigratedDatabase(label) {
       const name = `conduit_bench_${label}_${randomBytes(3).toString('hex')}`;
-      await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`));
+      await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`));
       const url = databaseUrl(serverUrl, name);
       const db = openSchemaAgnosticDb(url);
       try {
@@ -62,41 +62,9 @@ export async function openBenchDatabaseServer(adminUrl: string | undefined): Pro
       }
       return {
         url,
-        drop: () =>
-          withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`)).then(
-            () => undefined,
-          ),
+        drop: () => dropDatabase(serverUrl, name),
       };
     },
     stop: () => stopEmbedded(),
   };
-}
-
-function databaseUrl(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A port nobody listens on right now (for the embedded database and the server under test). */
-export function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
 }

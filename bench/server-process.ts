@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { ServerStats } from '../src/features/bench/bench.routes.ts';
-import { findFreePort } from './bench-database.ts';
+import { findFreePort } from '../tests/helpers/free-port.ts';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 

@@ -156,3 +156,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return parsed.data;
 }
+
+/**
+ * `loadConfig` for process entry points: a bad environment prints which variables are wrong and
+ * exits with EX_CONFIG (78), so supervisors see a configuration error rather than a crash loop.
+ */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
+}

@@ -6,7 +6,7 @@
 import closeWithGrace from 'close-with-grace';
 
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { locateDatabase } from './db/open-database.ts';
@@ -21,16 +21,7 @@ import { startJobRunner } from './jobs/job-runner.ts';
 import { createLoginThrottle } from './features/auth/login-throttle.ts';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
 
   const logger = createLogger(config);
   const startedAt = performance.now();

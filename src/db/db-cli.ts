@@ -10,10 +10,11 @@ import { fileURLToPath } from 'node:url';
 
 import pg from 'pg';
 
-import { loadConfig } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { installJobQueueSchema } from '../jobs/job-queue-schema.ts';
 import { createLogger } from '../lib/logger.ts';
-import { createDatabaseIfMissing, locateDatabase } from './open-database.ts';
+import { locateDatabase } from './open-database.ts';
+import { createDatabaseIfMissing } from './postgres-admin.ts';
 import { createMigrator, migrateToLatest, openSchemaAgnosticDb, unwrapMigrationResult } from './migrator.ts';
 
 export const schemaTypesFile = fileURLToPath(new URL('./schema.ts', import.meta.url));
@@ -26,7 +27,7 @@ export function kyselyCodegenArgs(databaseUrl: string, outFile: string): string[
 export const kyselyCodegenBin = fileURLToPath(new URL('../../node_modules/.bin/kysely-codegen', import.meta.url));
 
 async function main(command: string | undefined): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   const logger = createLogger({ ...config, NODE_ENV: 'production' });
   const location = await locateDatabase(config, logger);
   try {

@@ -2,11 +2,11 @@
  * Decides which PostgreSQL the process uses: `DATABASE_URL` when set, otherwise an embedded
  * server in `EMBEDDED_PG_DIR` holding a `conduit` database (created on first start).
  */
-import pg from 'pg';
 import type { Logger } from 'pino';
 
 import type { Config } from '../config.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { createDatabaseIfMissing } from './postgres-admin.ts';
 
 export const embeddedDatabaseName = 'conduit';
 
@@ -33,19 +33,4 @@ export async function locateDatabase(
   });
   await createDatabaseIfMissing(server.adminUrl, embeddedDatabaseName);
   return { connectionString: server.urlFor(embeddedDatabaseName), isEmbedded: true, stop: server.stop };
-}
-
-/** Creates `name` on the server behind `adminUrl` unless it exists. */
-export async function createDatabaseIfMissing(adminUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (existing.rowCount === 0) {
-      // Identifiers cannot be bound as parameters; escapeIdentifier quotes them safely.
-      await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
-    }
-  } finally {
-    await client.end();
-  }
 }

@@ -12,7 +12,7 @@
  */
 import { sql } from 'kysely';
 
-import { loadConfig } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { hashPassword } from '../features/auth/passwords.ts';
 import { createLogger } from '../lib/logger.ts';
 import { createDatabase, type Database } from './database.ts';
@@ -194,7 +194,7 @@ function parseArguments(argv: readonly string[]): { articles: number; reset: boo
 
 async function main(): Promise<void> {
   const { articles, reset } = parseArguments(process.argv.slice(2));
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   const logger = createLogger({ ...config, NODE_ENV: 'production' });
   const location = await locateDatabase(config, logger);
   try {

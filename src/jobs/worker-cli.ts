@@ -4,23 +4,14 @@
  */
 import closeWithGrace from 'close-with-grace';
 
-import { ConfigError, loadConfig } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { createDatabase } from '../db/database.ts';
 import { locateDatabase } from '../db/open-database.ts';
 import { createLogger } from '../lib/logger.ts';
 import { startJobRunner } from './job-runner.ts';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config).child({ process: 'worker' });
   const location = await locateDatabase(config, logger);
   const { db } = createDatabase(config, location.connectionString, logger);

@@ -7,19 +7,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { demoPassword, seedDemoData } from '../../src/db/seed.ts';
 import { signIn } from '../helpers/accounts.ts';
-import { createApiClient } from '../helpers/test-server.ts';
-import { startRecordingServer, type RecordedStatement } from './recording-server.ts';
+import { createApiClient, startTestServer, type RecordedStatement, type TestServer } from '../helpers/test-server.ts';
 
-type RecordingServer = Awaited<ReturnType<typeof startRecordingServer>>;
-type Api = RecordingServer['api'];
+type Api = TestServer['api'];
 
-let server: RecordingServer;
+/** Every statement the server under test sends. */
+const statements: RecordedStatement[] = [];
+let server: TestServer;
 let viewer: Api;
 let viewerName: string;
 const guardedTables = new Set(['articles', 'favorites', 'follows', 'comments']);
 
 beforeAll(async () => {
-  server = await startRecordingServer();
+  server = await startTestServer({}, { recordStatements: statements });
   // Enough users that follows and favorites are tables the planner must not scan whole.
   await seedDemoData(server.db, { articles: 10_000, users: 1_000 });
   // A user who follows others and has favorites: the seed's first plain user.
@@ -40,9 +40,9 @@ afterAll(() => server.close());
 /** Runs `call` and returns the statements it caused. */
 async function statementsOf(call: () => Promise<unknown>): Promise<RecordedStatement[]> {
   await call(); // warm-up: the first authenticated call may refresh the session's last-use time
-  server.statements.length = 0;
+  statements.length = 0;
   await call();
-  return [...server.statements];
+  return [...statements];
 }
 
 interface PlanNode {

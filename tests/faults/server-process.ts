@@ -3,9 +3,9 @@
  * runs it, so fault tests can signal it, watch it exit, and read its JSON log lines.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
+import { findFreePort } from '../helpers/free-port.ts';
 import { eventually } from './polling.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,19 +21,6 @@ export interface ServerProcess {
   stderr(): string;
   /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
-}
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /**

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { kyselyCodegenArgs, kyselyCodegenBin, schemaTypesFile } from '../../src/db/db-cli.ts';
 import { createMigrator, migrateToLatest, unwrapMigrationResult, openSchemaAgnosticDb, type SchemaAgnosticDb } from '../../src/db/migrator.ts';
-import { databaseUrl, withAdminClient } from '../helpers/global-setup.ts';
+import { databaseUrl, dropDatabase, withAdminClient } from '../../src/db/postgres-admin.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const { adminUrl, runPrefix } = inject('testDatabaseServer');
@@ -20,7 +20,7 @@ async function withEmptyDatabase(work: (db: SchemaAgnosticDb, url: string) => Pr
     await work(db, url);
   } finally {
     await db.destroy();
-    await withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`));
+    await dropDatabase(adminUrl, name);
   }
 }
 

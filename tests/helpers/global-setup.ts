@@ -4,17 +4,17 @@
  * test file clones (`CREATE DATABASE … TEMPLATE …`), and drops everything this run created.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import pg from 'pg';
 import { pino } from 'pino';
 import type { TestProject } from 'vitest/node';
 
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres.ts';
 import { migrateToLatest, openSchemaAgnosticDb } from '../../src/db/migrator.ts';
+import { databaseUrl, withAdminClient } from '../../src/db/postgres-admin.ts';
 import { installJobQueueSchema } from '../../src/jobs/job-queue-schema.ts';
+import { findFreePort } from './free-port.ts';
 
 export interface TestDatabaseServer {
   /** A URL on the server with rights to create databases. */
@@ -72,33 +72,4 @@ export default async function setup(project: TestProject) {
     });
     await embedded?.stop();
   };
-}
-
-/** The URL of `database` on the same server as `serverUrl`. */
-export function databaseUrl(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-export async function withAdminClient<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 
 import { inject } from 'vitest';
 
-import { databaseUrl, withAdminClient } from './global-setup.ts';
+import { databaseUrl, dropDatabase, withAdminClient } from '../../src/db/postgres-admin.ts';
+// Brings in the typing of inject('testDatabaseServer') (declared where global setup provides it).
+import type {} from './global-setup.ts';
 
 export interface TestDatabase {
   url: string;
@@ -30,7 +32,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url: databaseUrl(adminUrl, name),
     name,
-    drop: () =>
-      withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`)).then(() => undefined),
+    drop: () => dropDatabase(adminUrl, name),
   };
 }

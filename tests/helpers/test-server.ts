@@ -9,12 +9,14 @@ import { Writable } from 'node:stream';
 
 import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
 import type { FastifyInstance } from 'fastify';
+import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import superjson from 'superjson';
 
 import { buildApp } from '../../src/app.ts';
 import type { AppRouter } from '../../src/client.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createDatabase, type Database } from '../../src/db/database.ts';
+import type { DB } from '../../src/db/schema.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { createMetrics, type AppMetrics } from '../../src/observability/metrics.ts';
 import { createScaleOutDeps, type ScaleOutDeps } from '../../src/realtime/scale-out-deps.ts';
@@ -61,6 +63,17 @@ export function createUnbatchedApiClient(baseUrl: string, headers: Record<string
 export interface TestServerOptions {
   /** Run the job worker in-process (emails are sent); off by default so other tests stay fast. */
   jobs?: boolean;
+  /**
+   * Every SQL statement the app sends (text and parameters) is appended here, so tests can count
+   * statements per request and EXPLAIN the exact SQL a procedure ran. The event bus keeps an
+   * unrecorded handle; reads routed to the replica handle are recorded too.
+   */
+  recordStatements?: RecordedStatement[];
+}
+
+export interface RecordedStatement {
+  sql: string;
+  parameters: readonly unknown[];
 }
 
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
@@ -89,13 +102,23 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   });
   const logger = createLogger(config, sink);
   const metrics = createMetrics();
-  const { db, pool } = createDatabase(config, database.url, logger, metrics);
+  const { db: plainDb, pool } = createDatabase(config, database.url, logger, metrics);
+  const recorded = options.recordStatements;
+  const db: Database = recorded
+    ? new Kysely<DB>({
+        dialect: new PostgresDialect({ pool }),
+        plugins: [new CamelCasePlugin()],
+        log: (event) => {
+          recorded.push({ sql: event.query.sql, parameters: event.query.parameters });
+        },
+      })
+    : plainDb;
   const jobs = config.JOBS_IN_PROCESS
     ? await startJobRunner({ config, db, logger, connectionString: database.url })
     : undefined;
   const loginThrottle = createLoginThrottle(config, logger);
-  const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: database.url }, logger);
-  const app = await buildApp({ config, db, logger, metrics, jobs, loginThrottle, ...scaleOut });
+  const scaleOut = await createScaleOutDeps(config, { db: plainDb, pool, connectionString: database.url }, logger);
+  const app = await buildApp({ config, db, logger, metrics, jobs, loginThrottle, ...scaleOut, ...(recorded ? { readDb: db } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');
@@ -116,7 +139,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
       await app.close();
       await scaleOut.close();
       await loginThrottle.close();
-      await db.destroy();
+      // The recording handle shares this pool; ending it once is enough.
+      await plainDb.destroy();
       await database.drop();
       await rm(mailboxDir, { recursive: true, force: true });
     },

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 
-import { loadConfig } from '../../config.ts';
+import { loadConfigOrExit } from '../../config.ts';
 import { createDatabase } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrator.ts';
 import { locateDatabase } from '../../db/open-database.ts';
@@ -22,7 +22,7 @@ if (!email) {
   process.exit(64); // EX_USAGE
 }
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger({ ...config, NODE_ENV: 'production' });
 const location = await locateDatabase(config, logger);
 const { db } = createDatabase(config, location.connectionString, logger);
