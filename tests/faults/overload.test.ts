@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import type { CallRecord } from './load-generator.ts';
 import { runLoad } from './load-generator.ts';
-import { sampleValue } from './polling.ts';
-import { startServerProcess, type ServerProcess } from './server-process.ts';
+import { sampleValue } from '../helpers/polling.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 let database: TestDatabase;
 let server: ServerProcess;

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { createUnbatchedApiClient, startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { sampleValue } from './polling.ts';
+import { sampleValue } from '../helpers/polling.ts';
 
 interface Outcome {
   reason: string;

@@ -16,9 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres.ts';
 import { createDatabaseIfMissing } from '../../src/db/postgres-admin.ts';
 import { callMutation, runLoad, type CallRecord } from './load-generator.ts';
-import { eventually } from './polling.ts';
+import { eventually } from '../helpers/polling.ts';
 import { findFreePort } from '../helpers/free-port.ts';
-import { startServerProcess, type ServerProcess } from './server-process.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 const connectionTimeoutMs = 1_000;
 const runId = randomBytes(3).toString('hex');

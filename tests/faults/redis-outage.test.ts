@@ -17,8 +17,8 @@ import { collect, createSseClient, type Collected } from '../helpers/stream-clie
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import { createApiClient } from '../helpers/test-server.ts';
-import { eventually } from './polling.ts';
-import { startServerProcess, type ServerProcess } from './server-process.ts';
+import { eventually } from '../helpers/polling.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 type AddedComment = z.output<typeof addedCommentOutput>;
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import { callMutation, runLoad } from './load-generator.ts';
-import { startServerProcess, type ServerProcess } from './server-process.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 const shutdownTimeoutMs = 10_000;
 const runId = randomBytes(3).toString('hex');

@@ -6,73 +6,20 @@
  * "In flight" is made deterministic without sleeps: the request's headers arrive (the server
  * logs it) but its body is held back until the server is already shutting down.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 
-const repositoryRoot = path.resolve(import.meta.dirname, '../..');
+/** The template the test database is cloned from is already migrated. */
+const startServer = (databaseUrl: string, env: Record<string, string> = {}) =>
+  startServerProcess({ DATABASE_URL: databaseUrl, MIGRATE_ON_START: 'false', ...env });
+
 const deadlineMs = 20_000;
-
-type LogLine = Record<string, unknown>;
-
-/** A server process, its parsed JSON log, and a way to wait for a given line. */
-interface ServerProcess {
-  child: ChildProcess;
-  port: number;
-  waitForLog(matches: (line: LogLine) => boolean): Promise<LogLine>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['src/server.ts'], {
-    cwd: repositoryRoot,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATABASE_URL: databaseUrl,
-      // The template the test database is cloned from is already migrated.
-      MIGRATE_ON_START: 'false',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = once(child, 'exit').then(([code, signal]) => ({
-    code: code as number | null,
-    signal: signal as NodeJS.Signals | null,
-  }));
-
-  const lines: LogLine[] = [];
-  const waiters: Array<{ matches: (line: LogLine) => boolean; resolve: (line: LogLine) => void }> = [];
-  createInterface({ input: child.stdout }).on('line', (text) => {
-    const line = JSON.parse(text) as LogLine;
-    lines.push(line);
-    for (const waiter of waiters.filter((candidate) => candidate.matches(line))) {
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve(line);
-    }
-  });
-  const waitForLog = (matches: (line: LogLine) => boolean) =>
-    new Promise<LogLine>((resolve, reject) => {
-      const seen = lines.find(matches);
-      if (seen) return resolve(seen);
-      const timer = setTimeout(() => reject(new Error(`no matching log line within ${deadlineMs} ms`)), deadlineMs);
-      waiters.push({ matches, resolve: (line) => (clearTimeout(timer), resolve(line)) });
-    });
-
-  const listening = await waitForLog((line) => String(line.msg).startsWith('Server listening at'));
-  const port = Number(new URL(String(listening.msg).replace('Server listening at ', '')).port);
-  return { child, port, waitForLog, exited };
-}
 
 /** Opens a connection and sends a registration whose body stops half-way. */
 async function sendHeadersAndHalfABody(port: number, requestId: string) {
@@ -133,13 +80,13 @@ describe('graceful shutdown of the server process', () => {
   });
 
   it('finishes the in-flight request, refuses new connections and exits 0 on SIGTERM', async () => {
-    server = await startServerProcess(database.url);
+    server = await startServer(database.url);
     const requestId = `shutdown_${randomBytes(4).toString('hex')}`;
     const inFlight = await sendHeadersAndHalfABody(server.port, requestId);
-    await server.waitForLog((line) => line.reqId === requestId && line.msg === 'incoming request');
+    await server.waitForLog((line) => line.reqId === requestId && line.msg === 'incoming request', deadlineMs);
 
     server.child.kill('SIGTERM');
-    await server.waitForLog((line) => line.msg === 'shutting down');
+    await server.waitForLog((line) => line.msg === 'shutting down', deadlineMs);
     await waitUntilConnectionsRefused(server.port);
 
     const response = await inFlight.finish();
@@ -152,10 +99,10 @@ describe('graceful shutdown of the server process', () => {
   });
 
   it('does not let a request that never finishes hold the process past SHUTDOWN_TIMEOUT_MS', async () => {
-    server = await startServerProcess(database.url, { SHUTDOWN_TIMEOUT_MS: '500' });
+    server = await startServer(database.url, { SHUTDOWN_TIMEOUT_MS: '500' });
     const requestId = `stuck_${randomBytes(4).toString('hex')}`;
     const stuck = await sendHeadersAndHalfABody(server.port, requestId);
-    await server.waitForLog((line) => line.reqId === requestId && line.msg === 'incoming request');
+    await server.waitForLog((line) => line.reqId === requestId && line.msg === 'incoming request', deadlineMs);
 
     server.child.kill('SIGTERM');
 

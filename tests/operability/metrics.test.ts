@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { eventually, sampleValue } from '../faults/polling.ts';
+import { eventually, sampleValue } from '../helpers/polling.ts';
 import { registerAccount } from '../helpers/accounts.ts';
 import { collect, createSseClient } from '../helpers/stream-clients.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';

@@ -115,7 +115,7 @@ describe('losing an instance mid-stream', () => {
 
     // The balancer now sends new connections to the survivor; the victim dies without warning.
     routeTo = [survivor];
-    victim.process.kill('SIGKILL');
+    victim.child.kill('SIGKILL');
     for (const title of titles.slice(4)) await publish(author, title);
 
     const resumed = (items: Array<{ id: string; data: PublishedArticle }>) => items.filter((item) => item.data.title.startsWith('Resume'));
@@ -142,7 +142,7 @@ describe('graceful shutdown', () => {
     const overWs = collect((handlers) => ws.client.notifications.onEvent.subscribe(undefined, handlers));
     await Promise.all([sse.started, overWs.started]);
 
-    leaving.process.kill('SIGTERM');
+    leaving.child.kill('SIGTERM');
     // close-with-grace exits 1 if shutdown outlasts SHUTDOWN_TIMEOUT_MS; 0 means it finished in time.
     await expect(leaving.exited).resolves.toEqual({ code: 0, signal: null });
     expect(leaving.logs).toContainEqual(expect.objectContaining({ msg: 'shutting down', signal: 'SIGTERM' }));

@@ -1,22 +1,26 @@
 /**
  * Runs `node src/server.ts` as a real child process on a loopback port, the way production
- * runs it, so fault tests can signal it, watch it exit, and read its JSON log lines.
+ * runs it, so tests (graceful shutdown, faults, scale-out) can signal it, watch it exit, and read
+ * its JSON log lines.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-import { findFreePort } from '../helpers/free-port.ts';
+import { findFreePort } from './free-port.ts';
 import { eventually } from './polling.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ServerProcess {
   baseUrl: string;
+  port: number;
   child: ChildProcess;
   /** Every JSON log line written so far. */
   logs: Array<Record<string, unknown>>;
   /** Resolves with the exit code (null when killed by a signal) once the process is gone. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The first log line `matches` accepts, waiting for it up to `timeoutMs`. */
+  waitForLog(matches: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
   /** What the process wrote to stderr (crash reports). */
   stderr(): string;
   /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
@@ -87,9 +91,11 @@ export async function startServerProcess(env: Record<string, string>, readyTimeo
 
   return {
     baseUrl,
+    port,
     child,
     logs,
     exited,
+    waitForLog: (matches, timeoutMs = 20_000) => eventually(() => logs.find(matches), timeoutMs, 'a matching log line'),
     stderr: () => stderr,
     async stop(graceMs = 15_000) {
       if (hasExited) return;
