@@ -12,6 +12,7 @@ import { createLoginThrottle } from './features/auth/login-throttle.ts';
 import { createLucia } from './features/auth/lucia.ts';
 import { registerBenchRoutes } from './features/bench/bench.routes.ts';
 import { registerHealthRoutes } from './features/health/health.routes.ts';
+import { createClientErrorHandler } from './http/client-error-handler.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 // Client example
 import { registerExamplePage } from './http/example-page.ts';
@@ -52,6 +53,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 5_000 },
     // Client IP: X-Forwarded-For is believed only from these proxies (empty: the socket address).
     trustProxy: config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false,
+    // Security: what Node's HTTP parser refuses (e.g. a URL over 16 KiB → 431) gets the error contract too.
+    clientErrorHandler: createClientErrorHandler(loggerInstance),
   });
 
   app.addHook('onRequest', async (request, reply) => {

@@ -62,6 +62,8 @@ export const configSchema = z.object({
   RATE_LIMIT_WRITE: rateLimitSpec.default({ points: 120, seconds: 60 }),
   /** `<points>/<seconds>` per user (or per IP when anonymous) for queries and subscriptions. */
   RATE_LIMIT_READ: rateLimitSpec.default({ points: 1200, seconds: 60 }),
+  /** `<points>/<seconds>` per email address for requests that mail it (password reset, verification code). */
+  RATE_LIMIT_EMAIL: rateLimitSpec.default({ points: 5, seconds: 900 }),
   /** Proxies (IPs or CIDRs) whose X-Forwarded-For is believed; empty: the socket address is the client. */
   TRUSTED_PROXIES: commaSeparatedList.default([]),
   /** How long a reconnecting subscriber can be behind and still get every event it missed. */

@@ -34,8 +34,11 @@ export function sendErrorContract(request: FastifyRequest, reply: FastifyReply, 
   return reply.send(errorContractPayload(request, contract));
 }
 
-/** The body `sendErrorContract` sends, for hooks that must return it rather than send it. */
-export function errorContractPayload(request: FastifyRequest, contract: ErrorContract) {
+/**
+ * The body `sendErrorContract` sends, for hooks that must return it rather than send it (and for
+ * the client-error handler, which has only the request line's target and an id).
+ */
+export function errorContractPayload(request: Pick<FastifyRequest, 'url' | 'id'>, contract: ErrorContract) {
   const data = { code: contract.code, httpStatus: contract.httpStatus, reason: contract.reason, requestId: request.id };
   if (request.url.startsWith('/trpc/') || request.url === '/trpc') {
     const shape = { code: TRPC_ERROR_CODES_BY_KEY[contract.code], message: contract.message, data };

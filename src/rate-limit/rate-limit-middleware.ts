@@ -30,6 +30,20 @@ export function defaultRateLimitFor(ctx: Context, type: ProcedureType): { policy
   return { policy: ctx.auth ? 'write' : 'auth', key: caller };
 }
 
+/**
+ * The `email` policy's key for an address: trimmed, NFKC, lower-cased — the spellings that reach
+ * one account share one budget. It is the string, not the account, so a refusal looks the same
+ * whether or not anyone is registered under it. Anything but a string (raw input) is one key.
+ *
+ * @example rateLimit('email', ({ input }) => mailboxKey((input as { email?: unknown })?.email))
+ */
+export function mailboxKey(address: unknown): string {
+  return `address:${typeof address === 'string' ? address.trim().normalize('NFKC').toLowerCase() : ''}`;
+}
+
+/** A `rateLimit` key: the caller's IP, for signed-in procedures that must also be limited per IP. */
+export const clientIpKey = ({ ctx }: { ctx: Context }): string => `ip:${ctx.request.ip}`;
+
 /** Applied by `publicProcedure`, so every procedure built from it (all of them) is limited. */
 export const defaultRateLimit = t.middleware(async ({ ctx, type, next }) => {
   const { policy, key } = defaultRateLimitFor(ctx, type);

@@ -3,8 +3,8 @@
  * procedures and Fastify routes alike. With REDIS_URL the counters live in Redis, so a limit
  * holds across every instance; without it they live in this process.
  *
- * When Redis is unreachable: `read` fails open (the request is served, uncounted), while `auth`
- * and `write` fall back to a per-instance memory limiter — brute force and spam stay bounded
+ * When Redis is unreachable: `read` fails open (the request is served, uncounted), while `auth`,
+ * `write` and `email` fall back to a per-instance memory limiter — brute force and spam stay bounded
  * (by N × the limit across N instances) instead of unbounded. See ADR 0051.
  */
 import type { Redis } from 'ioredis';
@@ -13,7 +13,12 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 
 import type { Config } from '../config.ts';
 
-export type RateLimitPolicy = 'auth' | 'write' | 'read';
+/**
+ * `auth`, `write`, `read`: the defaults every procedure gets (see rate-limit-middleware.ts).
+ * `email`: requests that mail an address (password reset, verification code), keyed by the
+ * address itself, so one inbox cannot be flooded from many IPs or accounts.
+ */
+export type RateLimitPolicy = 'auth' | 'write' | 'read' | 'email';
 
 export interface RateLimitDecision {
   isAllowed: boolean;
@@ -31,7 +36,7 @@ export interface RateLimits {
   consume(policy: RateLimitPolicy, key: string): Promise<RateLimitDecision | null>;
 }
 
-type PolicyConfig = Pick<Config, 'RATE_LIMITS' | 'RATE_LIMIT_AUTH' | 'RATE_LIMIT_WRITE' | 'RATE_LIMIT_READ' | 'REDIS_KEY_PREFIX'>;
+type PolicyConfig = Pick<Config, 'RATE_LIMITS' | 'RATE_LIMIT_AUTH' | 'RATE_LIMIT_WRITE' | 'RATE_LIMIT_READ' | 'RATE_LIMIT_EMAIL' | 'REDIS_KEY_PREFIX'>;
 
 const failOpenPolicies: ReadonlySet<RateLimitPolicy> = new Set(['read']);
 
@@ -50,6 +55,7 @@ export function createRateLimits(config: PolicyConfig, redis: Redis | undefined,
     auth: config.RATE_LIMIT_AUTH,
     write: config.RATE_LIMIT_WRITE,
     read: config.RATE_LIMIT_READ,
+    email: config.RATE_LIMIT_EMAIL,
   };
   const limiters = Object.fromEntries(
     (Object.keys(specs) as RateLimitPolicy[]).map((policy) => {

@@ -92,9 +92,9 @@ export async function* streamEvents<T>(
       if (delivered.size > maxRememberedIds) delivered.delete(delivered.values().next().value as string);
     };
     // Everything up to the client's last event id is, by its own account, already seen.
-    const seenUpTo = options.lastEventId && /^\d{1,20}$/.test(options.lastEventId) ? BigInt(options.lastEventId) : null;
-    if (options.lastEventId && seenUpTo !== null) {
-      for (const event of await ctx.bus.replay(options.lastEventId, options.replay)) {
+    const seenUpTo = eventIdOf(options.lastEventId);
+    if (seenUpTo !== null) {
+      for (const event of await ctx.bus.replay(seenUpTo.toString(), options.replay)) {
         if (!options.matches(event)) continue;
         markDelivered(event.id);
         const data = await options.render(event);
@@ -128,6 +128,20 @@ export async function* streamEvents<T>(
     options.signal?.removeEventListener('abort', poke);
     release();
   }
+}
+
+/** `events.id` is a PostgreSQL bigint. */
+const maxEventId = 2n ** 63n - 1n;
+
+/**
+ * The client's last event id as a number, or null when it cannot be one of ours (not digits, or
+ * past the bigint range: PostgreSQL would refuse the comparison, which answered 500 — found by
+ * the subscription fuzzing). Such a client simply gets no replay.
+ */
+function eventIdOf(lastEventId: string | null | undefined): bigint | null {
+  if (!lastEventId || !/^\d{1,20}$/.test(lastEventId)) return null;
+  const id = BigInt(lastEventId);
+  return id <= maxEventId ? id : null;
 }
 
 /** A stream outlives the request that authenticated it: sign-out, revocation, expiry or suspension end it. */

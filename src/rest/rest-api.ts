@@ -11,7 +11,7 @@ import { reasonForFastifyError } from '../http/error-handler.ts';
 import { AppError } from '../lib/errors.ts';
 import { buildOpenApiDocument } from './openapi-document.ts';
 import { createRestCaller, createRestContext, type RestDeps } from './rest-context.ts';
-import { toRestError, type RestErrorResponse } from './rest-errors.ts';
+import { reasonHeader, toRestError, type RestErrorResponse } from './rest-errors.ts';
 import type { RestOperation } from './rest-operation.ts';
 import { articleOperations, favoriteOperations } from './article-operations.ts';
 import { commentOperations } from './comment-operations.ts';
@@ -33,8 +33,6 @@ export interface RestApiOptions {
   deps: RestDeps;
   lucia: AppLucia;
 }
-
-const reasonHeader = 'x-error-reason';
 
 function sendRestError(request: FastifyRequest, reply: FastifyReply, failure: RestErrorResponse, error: unknown) {
   if (failure.status >= 500) request.log.error({ err: error }, 'REST operation failed');

@@ -10,6 +10,9 @@ import { TRPCError } from '@trpc/server';
 import type { ErrorReason } from '../lib/errors.ts';
 import { describeError } from '../trpc/error-contract.ts';
 
+/** The header that carries the stable reason next to the RealWorld body. */
+export const reasonHeader = 'x-error-reason';
+
 export interface RestErrorResponse {
   status: number;
   reason: ErrorReason;

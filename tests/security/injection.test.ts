@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { registerAccount, type TestAccount } from '../helpers/accounts.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { sseFirstAnswer } from './fuzz/sse-first-answer.ts';
 import { refusal } from './security-helpers.ts';
 
 let server: TestServer;
@@ -75,5 +76,16 @@ describe('Injection (ASVS 5.3.4 parameterised queries, 5.1.4 structured data)', 
     for (const cursor of ["' OR 1=1 --", 'eyJhIjoiYiJ9', '[]', 'x'.repeat(256)]) {
       expect(await refusal(server.api.articles.list.query({ cursor }))).toMatchObject({ httpStatus: 400 });
     }
+  });
+
+  it('ASVS 5.1.3 — a lastEventId past the bigint range resumes nothing instead of failing the stream with a 500 (found by subscription fuzzing)', async () => {
+    const slug = (await alice.api.articles.create.mutate({ title: 'Resumed stream', description: 'd', body: 'b', tagList: [] })).slug;
+    const faultsBefore = server.logs.filter((line) => typeof line.level === 'number' && line.level >= 50).length;
+    for (const lastEventId of ['9223372036854775808', '99999999999999999999']) {
+      const notifications = await sseFirstAnswer(`${server.baseUrl}/trpc/notifications.onEvent`, { lastEventId }, { authorization: `Bearer ${alice.token}` }, 100);
+      const comments = await sseFirstAnswer(`${server.baseUrl}/trpc/comments.onAdded`, { slug, lastEventId }, {}, 100);
+      expect([notifications.kind, comments.kind]).toEqual(['open', 'open']);
+    }
+    expect(server.logs.filter((line) => typeof line.level === 'number' && line.level >= 50)).toHaveLength(faultsBefore);
   });
 });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { registerAccount, type TestAccount } from '../helpers/accounts.ts';
-import { collect, createWsClient } from '../helpers/stream-clients.ts';
+import { collect, createSseClient, createWsClient } from '../helpers/stream-clients.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { rawMutation, refusal } from './security-helpers.ts';
 
@@ -13,7 +13,7 @@ let server: TestServer;
 let alice: TestAccount;
 
 beforeAll(async () => {
-  server = await startTestServer({ SUBSCRIPTIONS_PER_CONNECTION: '3' });
+  server = await startTestServer({ SUBSCRIPTIONS_PER_CONNECTION: '3', SUBSCRIPTION_CONNECTIONS_PER_USER: '2' });
   alice = await registerAccount(server);
 });
 afterAll(() => server.close());
@@ -59,6 +59,40 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
     expect(streams.flatMap((stream) => stream.errors)[0]?.data).toMatchObject({ reason: 'TOO_MANY_SUBSCRIPTIONS', httpStatus: 429 });
     for (const stream of streams) stream.unsubscribe();
     await close();
+  });
+
+  it('API4:2023 — streaming connections per user are capped across SSE and WebSocket (429 TOO_MANY_SUBSCRIPTIONS)', async () => {
+    const bob = await registerAccount(server);
+    const before = server.scaleOut.subscriptions.activeStreams;
+    const ws = createWsClient(server.baseUrl, bob.token);
+    const open = [
+      collect((handlers) => ws.client.notifications.onEvent.subscribe(undefined, handlers)),
+      collect((handlers) => createSseClient(server.baseUrl, bob.token).notifications.onEvent.subscribe(undefined, handlers)),
+    ];
+    await vi.waitFor(() => expect(server.scaleOut.subscriptions.activeStreams).toBe(before + 2));
+    const third = collect((handlers) => createSseClient(server.baseUrl, bob.token).notifications.onEvent.subscribe(undefined, handlers));
+    await vi.waitFor(() => expect(third.errors).toHaveLength(1));
+    expect(third.errors[0]?.data).toMatchObject({ reason: 'TOO_MANY_SUBSCRIPTIONS', httpStatus: 429 });
+    // Another user is not affected by bob's connections.
+    const carol = collect((handlers) => createSseClient(server.baseUrl, alice.token).notifications.onEvent.subscribe(undefined, handlers));
+    await carol.started;
+    expect(open.flatMap((stream) => stream.errors)).toEqual([]);
+    for (const stream of [...open, third, carol]) stream.unsubscribe();
+    await ws.close();
+  });
+
+  it('API4:2023 — a URL over Node\'s 16 KiB header limit answers 431 HEADERS_TOO_LARGE in the error contract of its surface', async () => {
+    const long = 'x'.repeat(20_000);
+    expect(await refusal(server.api.articles.list.query({ tag: long }))).toMatchObject({ httpStatus: 431, reason: 'HEADERS_TOO_LARGE' });
+    const rest = await fetch(`${server.baseUrl}/api/articles?tag=${long}`);
+    expect(rest.status).toBe(431);
+    expect(rest.headers.get('x-error-reason')).toBe('HEADERS_TOO_LARGE');
+    expect(await rest.json()).toEqual({ errors: { headers_too_large: [expect.any(String)] } });
+    const other = await fetch(`${server.baseUrl}/healthz`, { headers: { 'x-padding': long } });
+    expect(other.status).toBe(431);
+    expect(await other.json()).toMatchObject({ error: { reason: 'HEADERS_TOO_LARGE', httpStatus: 431, requestId: other.headers.get('x-request-id') } });
+    // The server is unharmed: the next request on a new connection is served.
+    expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
   });
 
   it('API4:2023 — 200 oversized requests leave server memory bounded (coarse RSS bound: +256 MiB)', async () => {

@@ -25,6 +25,21 @@ export async function refusal(call: Promise<unknown>): Promise<ContractData> {
 }
 
 /**
+ * `'ok'` when the call succeeds, else the reason it was refused with: for sequences where either is expected.
+ *
+ * @example expect([await outcome(a()), await outcome(b())]).toEqual(['ok', 'RATE_LIMITED']);
+ */
+export async function outcome(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return 'ok';
+  } catch (error) {
+    if (error instanceof TRPCClientError) return (error.data as ContractData).reason;
+    throw error;
+  }
+}
+
+/**
  * A tRPC mutation over raw HTTP, for headers a tRPC client would not send (cookies, Origin).
  *
  * @example const response = await rawMutation(server.baseUrl, 'auth.logout', undefined, { cookie });

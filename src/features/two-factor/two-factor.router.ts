@@ -21,12 +21,12 @@ export const twoFactorRouter = router({
   enable: sessionProcedure
     .input(enableTwoFactorInput)
     .output(enableTwoFactorOutput)
-    .mutation(({ ctx, input }) => enableTwoFactor(ctx.db, auditOriginOf(ctx), ctx.user.id, input.code)),
+    .mutation(({ ctx, input }) => enableTwoFactor(ctx, auditOriginOf(ctx), ctx.user, input.code)),
 
   disable: sessionProcedure
     .input(disableTwoFactorInput)
     .output(z.void())
-    .mutation(({ ctx, input }) => disableTwoFactor(ctx.db, auditOriginOf(ctx), ctx.user.id, input.code)),
+    .mutation(({ ctx, input }) => disableTwoFactor(ctx, auditOriginOf(ctx), ctx.user, input.code)),
 
   verifyLogin: publicProcedure
     .input(verifyLoginInput)

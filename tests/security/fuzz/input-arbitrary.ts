@@ -37,7 +37,8 @@ export interface KnownValues {
 
 /**
  * Strings that break naive code: SQL and LIKE metacharacters, NUL, bidi overrides, combining
- * marks, 4-byte emoji, lone surrogates, JSON/HTML specials, prototype keys.
+ * marks, 4-byte emoji, lone surrogates, JSON/HTML specials, prototype keys (and, below, digit
+ * strings past the integer types).
  */
 export const hostileStrings = [
   "' OR '1'='1",
@@ -58,6 +59,23 @@ export const hostileStrings = [
 ];
 
 const maxGeneratedLength = 300;
+
+const integerEdges = ['0', '-1', '2147483648', '9223372036854775807', '9223372036854775808', '99999999999999999999', '00000000000000000001'];
+
+/**
+ * Digit strings at the edges of integer types (int4, bigint, past bigint) and random ones, of a
+ * length the schema allows: ids and cursors travel as strings and meet numeric columns.
+ */
+function numericStrings(minLength: number, maxLength: number): fc.Arbitrary<string> | null {
+  const shortest = Math.max(minLength, 1);
+  const longest = Math.min(maxLength, 20);
+  if (shortest > longest) return null;
+  const random = fc
+    .integer({ min: shortest, max: longest })
+    .chain((length) => fc.bigInt({ min: length === 1 ? 0n : 10n ** BigInt(length - 1), max: 10n ** BigInt(length) - 1n }).map(String));
+  const edges = integerEdges.filter((value) => value.length >= shortest && value.length <= longest);
+  return edges.length > 0 ? fc.oneof(fc.constantFrom(...edges), random) : random;
+}
 
 function pickFrom(values: () => string[]): fc.Arbitrary<string> {
   return fc.nat().map((index) => {
@@ -80,6 +98,10 @@ function stringArbitrary(schema: JsonSchema, key: string, known: KnownValues): f
     fc.string({ minLength, maxLength }),
     fc.constantFrom(...hostileStrings).filter((value) => value.length >= minLength && value.length <= (schema.maxLength ?? Infinity)),
   ];
+  const digits = numericStrings(minLength, maxLength);
+  if (digits) choices.push(digits);
+  // Ids and cursors (`lastEventId`, `cursor`) get digit strings most of the time.
+  if (digits && /id$|cursor/i.test(key)) return fc.oneof({ weight: 3, arbitrary: digits }, { weight: 2, arbitrary: fc.oneof(...choices) });
   if (schema.format === 'uri') choices.push(fc.webUrl());
   choices.push(...knownChoices);
   if (/email/i.test(key)) choices.push(fc.emailAddress());
