@@ -3,7 +3,8 @@
  * `tracked(id, data)`). It replays what a reconnecting client missed (after its last event id,
  * within the replay window) and then follows live events, without duplicates; it keeps at most
  * SUBSCRIPTION_QUEUE_LIMIT events waiting for a slow client, then cuts it off (the client
- * reconnects and replays); it re-checks the session and ends when the session is revoked; and
+ * reconnects and replays); it re-checks its credential (session or access token) and ends when
+ * that is revoked; and
  * it ends with a retryable error when the instance shuts down, so the client moves elsewhere.
  */
 import { tracked, type TrackedEnvelope } from '@trpc/server';
@@ -107,7 +108,8 @@ export async function* streamEvents<T>(
       if (hasOverflowed || ctx.subscriptions.backlogBytes(ctx.request.connectionId) > socketBacklogLimitBytes) {
         throw new AppError('SUBSCRIBER_TOO_SLOW', 'Events arrived faster than this client read them; reconnect with the last event id');
       }
-      if (isRecheckDue && ctx.auth?.session) {
+      // Sessions and personal access tokens alike: a token stream outlives its revocation otherwise.
+      if (isRecheckDue && ctx.auth) {
         isRecheckDue = false;
         await assertCredentialStillValid(ctx.db, ctx.auth);
       }

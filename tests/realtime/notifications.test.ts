@@ -88,4 +88,14 @@ describe('notifications.onEvent', () => {
     await vi.waitFor(() => expect(stream.errors).toHaveLength(1), { timeout: 5_000 });
     expect(stream.errors[0]?.data).toMatchObject({ reason: 'SESSION_EXPIRED' });
   });
+
+  it('ends the stream when its access token is revoked', async () => {
+    const alice = await registerAccount(server);
+    const pat = await alice.api.auth.tokens.create.mutate({ name: 'stream', scopes: ['read'] });
+    const stream = collect((handlers) => createSseClient(server.baseUrl, pat.token).notifications.onEvent.subscribe(undefined, handlers));
+    await stream.started;
+    await alice.api.auth.tokens.revoke.mutate({ id: pat.id });
+    await vi.waitFor(() => expect(stream.errors).toHaveLength(1), { timeout: 5_000 });
+    expect(stream.errors[0]?.data).toMatchObject({ reason: 'SESSION_EXPIRED' });
+  });
 });
