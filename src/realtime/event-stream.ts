@@ -4,8 +4,8 @@
  * within the replay window) and then follows live events, without duplicates; it keeps at most
  * SUBSCRIPTION_QUEUE_LIMIT events waiting for a slow client, then cuts it off (the client
  * reconnects and replays); it re-checks its credential (session or access token) and ends when
- * that is revoked; and
- * it ends with a retryable error when the instance shuts down, so the client moves elsewhere.
+ * that is revoked; and it ends with a retryable error when the instance shuts down, so the
+ * client moves elsewhere.
  */
 import { tracked, type TrackedEnvelope } from '@trpc/server';
 
