@@ -64,6 +64,11 @@ export interface Context extends AppDeps {
   lucia: AppLucia;
   /** Who is calling, resolved once per HTTP request; null when anonymous. */
   auth: Authentication | null;
+  /**
+   * Set where one context serves many calls (a WebSocket connection): resolves the caller again,
+   * so each call sees its credential as it is now, not as it was at connect time.
+   */
+  reauthenticate?: (() => Promise<Authentication | null>) | undefined;
   sessionCookie: SessionCookieWriter;
   /** Sets a response header (rate-limit headers); a no-op on WebSocket connections. */
   setResponseHeader(name: string, value: string): void;
@@ -93,7 +98,8 @@ export function createContextFactory(deps: AppDeps & { loginThrottle: LoginThrot
     };
     const paramToken = reply ? undefined : info.connectionParams?.token;
     const headers = paramToken ? { ...req.headers, authorization: `Bearer ${paramToken}` } : req.headers;
-    const auth = await authenticate({ db: deps.db, lucia }, headers);
+    const authenticateCaller = () => authenticate({ db: deps.db, lucia }, headers);
+    const auth = await authenticateCaller();
     // lucia extended the session (sliding expiry): refresh the cookie's expiry too.
     if (auth?.via === 'cookie' && auth.session?.fresh) sessionCookie.issue(auth.token);
     return {
@@ -101,6 +107,8 @@ export function createContextFactory(deps: AppDeps & { loginThrottle: LoginThrot
       log: req.log,
       lucia,
       auth,
+      // tRPC builds a WebSocket's context once; see websocket-reauthentication.ts.
+      reauthenticate: reply ? undefined : authenticateCaller,
       sessionCookie,
       setResponseHeader: (name, value) => void reply?.header(name, value),
       request: {

@@ -11,6 +11,8 @@ import { observeProcedure } from '../observability/procedure-metrics.ts';
 import { t } from './init.ts';
 // Security: text PostgreSQL cannot store exactly is refused before any feature sees it.
 import { refuseUnstorableText } from './text-input-guard.ts';
+// Security: a WebSocket's calls see the credential's current state, not the one it connected with.
+import { reauthenticateEachCall } from './websocket-reauthentication.ts';
 
 type Role = 'user' | 'moderator' | 'admin';
 
@@ -18,7 +20,7 @@ type Role = 'user' | 'moderator' | 'admin';
  * Anyone may call; cookie-authenticated mutations must come from a trusted origin. Rate limits
  * (`read`/`write`/`auth`, see rate-limit-middleware.ts) and replica routing apply to all.
  */
-export const publicProcedure = t.procedure.use(observeProcedure).use(({ ctx, type, next }) => {
+export const publicProcedure = t.procedure.use(observeProcedure).use(reauthenticateEachCall).use(({ ctx, type, next }) => {
   // A stale or forged session cookie still counts as a cookie: login CSRF is refused too.
   const credentialVia = readCredential(ctx.request.headers, ctx.lucia)?.via ?? null;
   if (type === 'mutation' && isCrossSiteMutation(ctx.request.headers, ctx.config.CORS_ORIGINS, credentialVia)) {
