@@ -12,6 +12,7 @@ import type { WebSocket } from 'ws';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { authenticate, type Authentication } from '../features/auth/authenticate.ts';
+import { isTrustedOrigin } from '../features/auth/csrf.ts';
 import type { AppLucia } from '../features/auth/lucia.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.ts';
 import type { EventBus } from '../realtime/event-bus.ts';
@@ -96,8 +97,7 @@ export function createContextFactory(deps: AppDeps & { loginThrottle: LoginThrot
       issue: (token) => void reply?.header('set-cookie', lucia.createSessionCookie(token).serialize()),
       clear: () => void reply?.header('set-cookie', lucia.createBlankSessionCookie().serialize()),
     };
-    const paramToken = reply ? undefined : info.connectionParams?.token;
-    const headers = paramToken ? { ...req.headers, authorization: `Bearer ${paramToken}` } : req.headers;
+    const headers = reply ? req.headers : webSocketHeaders(req.headers, info.connectionParams?.token, deps.config.CORS_ORIGINS);
     const authenticateCaller = () => authenticate({ db: deps.db, lucia }, headers);
     const auth = await authenticateCaller();
     // lucia extended the session (sliding expiry): refresh the cookie's expiry too.
@@ -120,4 +120,18 @@ export function createContextFactory(deps: AppDeps & { loginThrottle: LoginThrot
       },
     };
   };
+}
+
+/**
+ * The headers a WebSocket's calls are authenticated from. CORS does not apply to WebSocket
+ * upgrades and SameSite=Lax still sends the cookie from same-site pages, so a session cookie
+ * counts only when the upgrade's Origin is trusted (cross-site WebSocket hijacking); a token in
+ * `connectionParams` is never sent by a browser on its own and counts from anywhere.
+ */
+function webSocketHeaders(headers: IncomingHttpHeaders, paramToken: string | undefined, allowedOrigins: readonly string[]): IncomingHttpHeaders {
+  if (paramToken) return { ...headers, authorization: `Bearer ${paramToken}` };
+  if (isTrustedOrigin(headers, allowedOrigins)) return headers;
+  const withoutCookie = { ...headers };
+  delete withoutCookie.cookie;
+  return withoutCookie;
 }

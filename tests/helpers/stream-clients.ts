@@ -5,6 +5,7 @@
 import { createTRPCClient, createWSClient, httpLink, httpSubscriptionLink, splitLink, wsLink, type TRPCClientError } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import superjson from 'superjson';
+import NodeWebSocket from 'ws';
 
 import type { AppRouter } from '../../src/client.ts';
 
@@ -37,15 +38,31 @@ export function createSseClient(baseUrl: BaseUrl, token?: string) {
   });
 }
 
-/** @example const { client, close } = createWsClient(server.baseUrl, alice.token); */
-export function createWsClient(baseUrl: BaseUrl, token?: string) {
+/**
+ * `headers` go on the upgrade request (a cookie, an Origin), which browsers' WebSocket cannot set.
+ *
+ * @example const { client, close } = createWsClient(server.baseUrl, alice.token);
+ */
+export function createWsClient(baseUrl: BaseUrl, token?: string, headers?: Record<string, string>) {
   const wsClient = createWSClient({
     url: () => `${resolve(baseUrl).replace(/^http/, 'ws')}/trpc`,
     ...(token && { connectionParams: { token } }),
+    ...(headers && { WebSocket: webSocketWithHeaders(headers) }),
     retryDelayMs: () => 50,
   });
   const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient, transformer: superjson })] });
   return { client, wsClient, close: () => wsClient.close() };
+}
+
+/** The `ws` package's client, which can send headers, in place of Node's global WebSocket. */
+function webSocketWithHeaders(headers: Record<string, string>): typeof WebSocket {
+  class WebSocketWithHeaders extends NodeWebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, { headers });
+    }
+  }
+  // wsLink uses only the standard WebSocket surface, which `ws` implements; their types differ in detail.
+  return WebSocketWithHeaders as unknown as typeof WebSocket;
 }
 
 export interface Collected<T> {
