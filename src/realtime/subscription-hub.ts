@@ -71,7 +71,10 @@ export function createSubscriptionHub(limits: SubscriptionLimits): SubscriptionH
     },
     trackSocket(connectionId, socket) {
       sockets.set(connectionId, socket);
-      socket.once('close', () => sockets.delete(connectionId));
+      // Only this socket's own entry: a close must never untrack another socket's.
+      socket.once('close', () => {
+        if (sockets.get(connectionId) === socket) sockets.delete(connectionId);
+      });
     },
     backlogBytes: (connectionId) => sockets.get(connectionId)?.bufferedAmount ?? 0,
     get activeStreams() {

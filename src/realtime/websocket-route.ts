@@ -1,8 +1,10 @@
 /**
  * Serves the same tRPC router over WebSocket at `/trpc` (wsLink), next to HTTP and SSE. The
  * WebSocket adapter only sees the raw upgrade request; the context factory gets the Fastify
- * request (its id, its proxy-aware ip, its logger) through a WeakMap keyed by the raw one.
+ * request (its id, its proxy-aware ip, its logger) through a WeakMap keyed by the raw one, and
+ * the socket's server-generated connection id through another.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 import websocket from '@fastify/websocket';
@@ -32,6 +34,8 @@ const serviceRestart = 1012;
 export async function registerWebSocketRoute(app: FastifyInstance, options: WebSocketRouteOptions): Promise<void> {
   await app.register(websocket, { options: { maxPayload: options.maxPayloadBytes } });
   const fastifyRequests = new WeakMap<IncomingMessage, FastifyRequest>();
+  // Generated here, not taken from the request id, which a client may choose (x-request-id).
+  const connectionIds = new WeakMap<WebSocket, string>();
   const sockets = new Set<WebSocket>();
   const onConnection = getWSConnectionHandler({
     router: options.router,
@@ -39,8 +43,9 @@ export async function registerWebSocketRoute(app: FastifyInstance, options: WebS
     keepAlive: { enabled: true, pingMs: heartbeatIntervalMs, pongWaitMs: heartbeatTimeoutMs },
     createContext: ({ req, res, info }) => {
       const request = fastifyRequests.get(req);
-      if (!request) throw new Error('WebSocket connection without its upgrade request');
-      return options.createContext({ req: request, res, info });
+      const connectionId = connectionIds.get(res);
+      if (!request || !connectionId) throw new Error('WebSocket connection without its upgrade request');
+      return options.createContext({ req: request, res, info, connectionId });
     },
     onError: ({ error }) => options.onError(error),
   });
@@ -49,7 +54,9 @@ export async function registerWebSocketRoute(app: FastifyInstance, options: WebS
     fastifyRequests.set(request.raw, request);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    options.subscriptions.trackSocket(`ws:${request.id}`, socket);
+    const connectionId = `ws:${randomUUID()}`;
+    connectionIds.set(socket, connectionId);
+    options.subscriptions.trackSocket(connectionId, socket);
     onConnection(socket, request.raw);
   });
 

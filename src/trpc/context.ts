@@ -2,6 +2,7 @@
  * What every procedure receives. Dependencies are explicit (no module singletons), and the
  * request is described without Fastify types so procedures do not know which transport called.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
@@ -80,6 +81,8 @@ export interface WebSocketContextOptions {
   req: CreateFastifyContextOptions['req'];
   res: WebSocket;
   info: CreateFastifyContextOptions['info'];
+  /** The server-generated identity of this socket (subscription limits, send backlog). */
+  connectionId: string;
 }
 
 /**
@@ -89,7 +92,8 @@ export interface WebSocketContextOptions {
  * app.register(fastifyTRPCPlugin, { trpcOptions: { router: appRouter, createContext: createContextFactory(deps, lucia) } });
  */
 export function createContextFactory(deps: AppDeps & { loginThrottle: LoginThrottle }, lucia: AppLucia) {
-  return async ({ req, res, info }: CreateFastifyContextOptions | WebSocketContextOptions): Promise<Context> => {
+  return async (options: CreateFastifyContextOptions | WebSocketContextOptions): Promise<Context> => {
+    const { req, res, info } = options;
     // WebSocket connections have no response to put headers or cookies on; browsers cannot set
     // headers on them either, so a token may come in tRPC's `connectionParams` instead.
     const reply = 'header' in res ? res : undefined;
@@ -116,7 +120,9 @@ export function createContextFactory(deps: AppDeps & { loginThrottle: LoginThrot
         ip: req.ip,
         userAgent: req.headers['user-agent'],
         headers,
-        connectionId: `${reply ? 'http' : 'ws'}:${req.id}`,
+        // Never the request id: a client may choose that (x-request-id), and two streams sharing
+        // one identity would share, and so escape, the per-connection and per-user limits.
+        connectionId: 'connectionId' in options ? options.connectionId : `http:${randomUUID()}`,
       },
     };
   };

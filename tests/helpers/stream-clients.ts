@@ -18,8 +18,8 @@ const resolve = (baseUrl: BaseUrl) => (typeof baseUrl === 'string' ? baseUrl : b
  * @example const client = createSseClient(server.baseUrl, alice.token);
  * const events = collect((handlers) => client.notifications.onEvent.subscribe(undefined, handlers));
  */
-export function createSseClient(baseUrl: BaseUrl, token?: string) {
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+export function createSseClient(baseUrl: BaseUrl, token?: string, extraHeaders: Record<string, string> = {}) {
+  const headers: Record<string, string> = { ...extraHeaders, ...(token && { authorization: `Bearer ${token}` }) };
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({

@@ -45,6 +45,30 @@ describe('stream limits', () => {
     for (const stream of open) stream.unsubscribe();
   });
 
+  it('counts two WebSockets that send the same x-request-id as two connections', async () => {
+    const erin = await registerAccount(server);
+    const before = server.scaleOut.subscriptions.activeStreams;
+    const sockets = [1, 2].map(() => createWsClient(server.baseUrl, erin.token, { 'x-request-id': `shared-${erin.id}` }));
+    const streams = sockets.flatMap(({ client }) => [1, 2].map(() => collect((handlers) => client.notifications.onEvent.subscribe(undefined, handlers))));
+    await vi.waitFor(() => expect(server.scaleOut.subscriptions.activeStreams).toBe(before + 4));
+    expect(streams.flatMap((stream) => stream.errors)).toEqual([]);
+    for (const stream of streams) stream.unsubscribe();
+    await Promise.all(sockets.map((socket) => socket.close()));
+  });
+
+  it('counts each SSE stream as its own connection, whatever x-request-id it sends', async () => {
+    const frank = await registerAccount(server);
+    const before = server.scaleOut.subscriptions.activeStreams;
+    const subscribe = (requestId: string) =>
+      collect((handlers) => createSseClient(server.baseUrl, frank.token, { 'x-request-id': requestId }).notifications.onEvent.subscribe(undefined, handlers));
+    const open = [subscribe(`same-${frank.id}`), subscribe(`same-${frank.id}`)];
+    await vi.waitFor(() => expect(server.scaleOut.subscriptions.activeStreams).toBe(before + 2));
+    const third = subscribe(`other-${frank.id}`);
+    await vi.waitFor(() => expect(third.errors).toHaveLength(1));
+    expect(third.errors[0]?.data).toMatchObject({ reason: 'TOO_MANY_SUBSCRIPTIONS' });
+    for (const stream of open) stream.unsubscribe();
+  });
+
   it('cuts off a subscriber whose queue overflows instead of buffering without bound', async () => {
     const carol = await registerAccount(server);
     const { client, close } = createWsClient(server.baseUrl, carol.token);
