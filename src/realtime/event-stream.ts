@@ -36,8 +36,11 @@ export interface EventStreamOptions<T> {
   replay: ReplayFilter;
   /** Whether a live event belongs to this stream (authorization included). */
   matches(event: StoredEvent): boolean;
-  /** The client's view of an event; null skips it. */
-  render(event: StoredEvent): T | null | Promise<T | null>;
+  /**
+   * The client's view of an event; null skips it. `isReplay`: the event may be minutes old, so
+   * what it announced may since have been undone (a removed comment); a live one is just committed.
+   */
+  render(event: StoredEvent, delivery: { isReplay: boolean }): T | null | Promise<T | null>;
 }
 
 /** A WebSocket whose unsent data exceeds this is a slow consumer, like an overflowing queue. */
@@ -98,7 +101,7 @@ export async function* streamEvents<T>(
       for (const event of await ctx.bus.replay(seenUpTo.toString(), options.replay)) {
         if (!options.matches(event)) continue;
         markDelivered(event.id);
-        const data = await options.render(event);
+        const data = await options.render(event, { isReplay: true });
         if (data !== null) yield tracked(event.id, data);
       }
     }
@@ -120,7 +123,7 @@ export async function* streamEvents<T>(
       }
       if (delivered.has(event.id) || (seenUpTo !== null && BigInt(event.id) <= seenUpTo)) continue;
       markDelivered(event.id);
-      const data = await options.render(event);
+      const data = await options.render(event, { isReplay: false });
       if (data !== null) yield tracked(event.id, data);
     }
   } finally {

@@ -100,6 +100,24 @@ describe('comments.onAdded', () => {
     notifications.unsubscribe();
   });
 
+  it('does not replay a removed comment, on the article’s stream or in notifications', async () => {
+    const [author, reader, moderator] = [await registerAccount(server), await registerAccount(server), await registerAccount(server)];
+    await server.db.updateTable('users').set({ role: 'moderator' }).where('id', '=', moderator.id).execute();
+    const article = await publish(author, 'Moderated talk');
+    const spam = await reader.api.comments.add.mutate({ slug: article.slug, body: 'Buy now' });
+    await reader.api.comments.add.mutate({ slug: article.slug, body: 'Kept' });
+    await moderator.api.comments.delete.mutate({ slug: article.slug, id: spam.id, reason: 'spam' });
+    // Reconnecting from before both comments: the replay covers them.
+    const stream = collect<{ body: string }>((handlers) => createSseClient(server.baseUrl).comments.onAdded.subscribe({ slug: article.slug, lastEventId: '0' }, handlers));
+    const notifications = collect((handlers) => createSseClient(server.baseUrl, author.token).notifications.onEvent.subscribe({ lastEventId: '0' }, handlers));
+    await vi.waitFor(() => expect(stream.items.map((item) => item.data.body)).toContain('Kept'));
+    await vi.waitFor(() => expect(notifications.items.map((item) => item.data)).toContainEqual(expect.objectContaining({ body: 'Kept' })));
+    expect(stream.items.map((item) => item.data.body)).toEqual(['Kept']);
+    expect(notifications.items.map((item) => item.data)).not.toContainEqual(expect.objectContaining({ body: 'Buy now' }));
+    stream.unsubscribe();
+    notifications.unsubscribe();
+  });
+
   it('answers NOT_FOUND for an unknown article', async () => {
     const stream = collect((handlers) => createSseClient(server.baseUrl).comments.onAdded.subscribe({ slug: 'no-such-article' }, handlers));
     await vi.waitFor(() => expect(stream.errors).toHaveLength(1));

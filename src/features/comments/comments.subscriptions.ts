@@ -9,6 +9,7 @@ import { streamEvents } from '../../realtime/event-stream.ts';
 import { trackedEvents } from '../../realtime/stream-output.ts';
 import { router } from '../../trpc/init.ts';
 import { publicProcedure } from '../../trpc/procedures.ts';
+import { isCommentRemoved } from './comments.ts';
 
 export const onCommentAddedInput = z.object({ slug: z.string().min(1).max(300), lastEventId: z.string().max(20).nullish() });
 
@@ -38,7 +39,12 @@ export const commentSubscriptionsRouter = router({
         lastEventId: input.lastEventId,
         replay: { types: ['comment.added'], articleId: article.id },
         matches: (event) => event.type === 'comment.added' && event.articleId === article.id,
-        render: (event) => (event.type === 'comment.added' ? event.payload.comment : null),
+        render: async (event, { isReplay }) => {
+          if (event.type !== 'comment.added') return null;
+          // A replay reaches back minutes, past a moderator's removal; live events are too fresh to check.
+          if (isReplay && (await isCommentRemoved(ctx.db, event.payload.comment.id))) return null;
+          return event.payload.comment;
+        },
       });
     }),
 });

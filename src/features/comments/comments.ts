@@ -27,6 +27,17 @@ function toComment(row: CommentJson): Comment {
 }
 
 /**
+ * Whether a comment was removed (soft-deleted) since it was added, so a replayed `comment.added`
+ * must not bring it back. A comment not found (a replica still behind) counts as not removed.
+ *
+ * @example if (await isCommentRemoved(ctx.db, event.payload.comment.id)) return null;
+ */
+export async function isCommentRemoved(db: Database, commentId: string): Promise<boolean> {
+  const removed = await db.selectFrom('comments').select('id').where('id', '=', commentId).where('deletedAt', 'is not', null).executeTakeFirst();
+  return removed !== undefined;
+}
+
+/**
  * @example const { items } = await listComments({ db }, { slug }, viewerId);
  */
 export async function listComments(deps: { db: Database }, input: { slug: string }, viewerId: string | null): Promise<{ items: Comment[] }> {
