@@ -70,6 +70,8 @@ export const configSchema = z.object({
   EVENTS_REPLAY_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1_000).default(20),
   SUBSCRIPTION_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(1_000).default(10),
+  /** Anonymous streaming connections per client IP (several people may share one behind a NAT). */
+  SUBSCRIPTION_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
   /** Events buffered for one subscriber before it is cut off as too slow (it reconnects and replays). */
   SUBSCRIPTION_QUEUE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(1_000),
   /** How often an open stream re-checks its session; a revoked session ends the stream. */

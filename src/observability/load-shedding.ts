@@ -59,10 +59,23 @@ export async function registerLoadShedding(
   if (config.OVERLOAD_MAX_IN_FLIGHT > 0) capRequestsInFlight(app, config.OVERLOAD_MAX_IN_FLIGHT, shed);
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route's requests stay open for as long as the client listens (the WebSocket upgrade):
+     * they are not counted in flight, the subscription limits cap them instead.
+     */
+    isLongLived?: boolean;
+  }
+}
+
 /**
  * The thresholds above are sampled, so a burst arriving between two samples is accepted whole
  * and queues (for the pool, for the CPU). A cap on requests in flight bounds that queue at any
  * instant, which is what keeps the latency of accepted requests bounded (Little's law).
+ *
+ * Streams are not that queue: an SSE stream gives its slot back once it starts streaming, and
+ * WebSocket upgrades never take one, or a thousand idle listeners would shed every other request.
  */
 function capRequestsInFlight(
   app: FastifyInstance,
@@ -70,14 +83,31 @@ function capRequestsInFlight(
   shed: (request: FastifyRequest, reply: FastifyReply, type: string) => unknown,
 ): void {
   let inFlight = 0;
+  const slots = new WeakMap<FastifyRequest, () => void>();
   app.addHook('onRequest', async (request, reply) => {
-    if (neverShed.has(request.routeOptions.url ?? '')) return undefined;
+    if (neverShed.has(request.routeOptions.url ?? '') || request.routeOptions.config.isLongLived) return undefined;
     if (inFlight >= maxInFlight) return reply.send(shed(request, reply, 'requestsInFlight'));
     inFlight++;
-    // 'close' fires once whether the response finished or the client went away.
-    reply.raw.once('close', () => {
+    let isReleased = false;
+    const release = () => {
+      if (isReleased) return;
+      isReleased = true;
       inFlight--;
-    });
+    };
+    // 'close' fires once whether the response finished or the client went away.
+    reply.raw.once('close', release);
+    slots.set(request, release);
     return undefined;
   });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (isEventStream(reply, payload)) slots.get(request)?.();
+    return payload;
+  });
+}
+
+/** Whether the answer is an SSE stream; its set-up (authentication, limits) is done by now. */
+function isEventStream(reply: FastifyReply, payload: unknown): boolean {
+  // tRPC answers with a fetch Response, whose headers Fastify copies onto the reply after onSend.
+  const contentType = payload instanceof Response ? payload.headers.get('content-type') : reply.getHeader('content-type');
+  return typeof contentType === 'string' && contentType.startsWith('text/event-stream');
 }

@@ -24,7 +24,7 @@ export interface EventStreamContext {
   subscriptions: SubscriptionHub;
   config: Pick<Config, 'SUBSCRIPTION_QUEUE_LIMIT' | 'SUBSCRIPTION_SESSION_RECHECK_MS'>;
   auth: Authentication | null;
-  request: { connectionId: string };
+  request: { connectionId: string; ip: string };
 }
 
 export interface EventStreamOptions<T> {
@@ -59,7 +59,7 @@ export async function* streamEvents<T>(
   ctx: EventStreamContext,
   options: EventStreamOptions<T>,
 ): AsyncGenerator<TrackedEnvelope<T>, void, unknown> {
-  const release = ctx.subscriptions.open({ userId: ctx.auth?.user.id ?? null, connectionId: ctx.request.connectionId });
+  const release = ctx.subscriptions.open({ userId: ctx.auth?.user.id ?? null, ip: ctx.request.ip, connectionId: ctx.request.connectionId });
   const queue: StoredEvent[] = [];
   let hasOverflowed = false;
   let isRecheckDue = false;

@@ -50,7 +50,8 @@ export async function registerWebSocketRoute(app: FastifyInstance, options: WebS
     onError: ({ error }) => options.onError(error),
   });
 
-  app.get('/trpc', { websocket: true }, (socket, request) => {
+  // Sockets stay open for hours: the subscription limits cap them, not the in-flight cap.
+  app.get('/trpc', { websocket: true, config: { isLongLived: true } }, (socket, request) => {
     fastifyRequests.set(request.raw, request);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
