@@ -64,7 +64,7 @@ export interface Context extends AppDeps {
   /** The request-scoped logger: every line carries the request id. */
   log: FastifyBaseLogger;
   lucia: AppLucia;
-  /** Who is calling, resolved once per HTTP request; null when anonymous. */
+  /** Who is calling, resolved once per HTTP request (and per call on a WebSocket); null when anonymous. */
   auth: Authentication | null;
   /**
    * Set where one context serves many calls (a WebSocket connection): resolves the caller again,
