@@ -88,14 +88,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   installErrorHandlers(app);
-  registerHealthRoutes(app, deps.db);
+  registerHealthRoutes(app, deps);
   registerMetricsRoute(app, deps);
   observeJobs(deps.metrics, { db: deps.db, events: deps.jobs?.events });
   observeSubscriptions(deps.metrics, deps.subscriptions);
   // Client example: the built page at /example (only when client-example/dist/web exists).
   await registerExamplePage(app, config.EXAMPLE_PAGE_DIR);
   // Jobs and email: the development mailbox (not in production), and the worker stops with the app.
-  registerDevMailboxRoutes(app, config);
+  registerDevMailboxRoutes(app, deps);
   const { jobs } = deps;
   if (jobs) app.addHook('onClose', () => jobs.stop());
 
@@ -130,7 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // REST (RealWorld) API under /api, calling the same procedures, and its documentation at /docs
   await app.register(restApi, { prefix: '/api', deps: { ...deps, loginThrottle }, lucia });
-  registerApiDocs(app);
+  registerApiDocs(app, deps);
 
   // Real-time: the same procedures over WebSocket (subscriptions via wsLink) at /trpc.
   await registerWebSocketRoute(app, {

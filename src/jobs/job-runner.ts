@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 
-import { run, type WorkerEvents } from 'graphile-worker';
+import { parseCronItems, run, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
 import type { Logger } from 'pino';
 
@@ -14,6 +14,7 @@ import type { Database } from '../db/database.ts';
 import { sendEmailTaskName } from './email-outbox.ts';
 import { graphileLoggerFor } from './graphile-logger.ts';
 import { createMailer, type MailerConfig } from './mailer.ts';
+import { createPruneExpiredRowsTask, pruneExpiredRowsSchedule, pruneExpiredRowsTaskName } from './prune-expired-rows.task.ts';
 import { createSendEmailTask } from './send-email.task.ts';
 import { registerWorkerInstance, releaseJobsOfCrashedWorkers } from './worker-liveness.ts';
 
@@ -24,11 +25,13 @@ export interface JobRunner {
 }
 
 export interface JobRunnerDeps {
-  config: MailerConfig & Pick<Config, 'JOBS_CONCURRENCY' | 'JOBS_POLL_INTERVAL_MS' | 'JOBS_CRASH_CHECK_INTERVAL_MS'>;
+  config: MailerConfig & Pick<Config, 'JOBS_CONCURRENCY' | 'JOBS_POLL_INTERVAL_MS' | 'JOBS_CRASH_CHECK_INTERVAL_MS' | 'IDEMPOTENCY_KEY_TTL_HOURS'>;
   db: Database;
   logger: Logger;
   /** The same database as `db`; graphile-worker opens its own small pool (and a LISTEN connection). */
   connectionString: string;
+  /** Run the schedule (hourly pruning); default true. Tests turn it off so no job appears mid-test. */
+  runsSchedule?: boolean;
 }
 
 /**
@@ -37,7 +40,7 @@ export interface JobRunnerDeps {
  * // … on shutdown:
  * await jobs.stop();
  */
-export async function startJobRunner({ config, db, logger, connectionString }: JobRunnerDeps): Promise<JobRunner> {
+export async function startJobRunner({ config, db, logger, connectionString, runsSchedule = true }: JobRunnerDeps): Promise<JobRunner> {
   const mailer = createMailer(config, logger);
   // Our own pool (not graphile-worker's) so we can log idle-connection errors instead of
   // crashing, and know it is fully closed when stop() resolves. Sized for the workers,
@@ -84,8 +87,23 @@ export async function startJobRunner({ config, db, logger, connectionString }: J
     // The process owner (server.ts / worker-cli.ts) handles signals and calls stop().
     noHandleSignals: true,
     logger: graphileLoggerFor(logger),
-    parsedCronItems: [], // no cron jobs (and no crontab file to look for)
-    taskList: { [sendEmailTaskName]: createSendEmailTask({ db, mailer, config }) },
+    // Cron items are given here (no crontab file to look for). graphile-worker records each
+    // scheduled run in its schema, so with several workers every run still happens once.
+    parsedCronItems: runsSchedule
+      ? parseCronItems([
+          {
+            task: pruneExpiredRowsTaskName,
+            match: pruneExpiredRowsSchedule,
+            identifier: pruneExpiredRowsTaskName,
+            // A missed hour is not worth catching up (the next run deletes the same rows); one queued run at a time.
+            options: { backfillPeriod: 0, jobKey: pruneExpiredRowsTaskName, maxAttempts: 5 },
+          },
+        ])
+      : [],
+    taskList: {
+      [sendEmailTaskName]: createSendEmailTask({ db, mailer, config }),
+      [pruneExpiredRowsTaskName]: createPruneExpiredRowsTask({ db, config }),
+    },
   }).catch(async (error: unknown) => {
     clearInterval(crashCheck);
     await releaseEverything();

@@ -34,5 +34,11 @@ export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
 /** The key of lists ordered by `(created_at, id)`: an ISO timestamp (ms precision) and a UUID. */
 export const createdAtIdKey = z.tuple([z.iso.datetime({ offset: true }).transform((value) => new Date(value)), z.uuid()]);
 
+/** PostgreSQL's largest bigint: a larger id cannot be ours, and comparing one with a bigint column fails (22003). */
+const maxBigint = 2n ** 63n - 1n;
+
+/** The key of lists ordered by a bigint identity column: the id as a decimal string, within range. */
+export const bigintIdKey = z.tuple([z.string().regex(/^[0-9]{1,19}$/).refine((id) => BigInt(id) <= maxBigint)]);
+
 /** A cursor field for input schemas: bounded, the content is checked by `decodeCursor`. */
 export const cursorInput = z.string().min(1).max(256);

@@ -1,7 +1,7 @@
 /**
- * The same named policies for plain Fastify routes (REST endpoints that do not go through a
- * procedure, health probes excepted). Routes that call procedures already inherit the
- * procedure's limit and must not add this (it would count each request twice).
+ * The same named policies for plain Fastify routes: `/readyz`, `/docs`, `/api/openapi.json`,
+ * `/dev/mailbox` (`/healthz` does no work and is never limited). Routes that call procedures
+ * already inherit the procedure's limit and must not add this (it would count each request twice).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 

@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 import type { FastifyInstance } from 'fastify';
 
+import { rateLimitRoute } from '../rate-limit/rate-limit-routes.ts';
+import type { RateLimits } from '../rate-limit/rate-limits.ts';
+
 const swaggerUiDir = path.dirname(fileURLToPath(import.meta.resolve('swagger-ui-dist/package.json')));
 
 /** The only files served from the package: an allow-list, never a path from the URL. */
@@ -48,16 +51,19 @@ const initializer = `window.ui = SwaggerUIBundle({
 `;
 
 /**
- * @example registerApiDocs(app); // GET /docs → Swagger UI
+ * Every file counts against the client's `read` budget (per IP), like the API reads it documents.
+ *
+ * @example registerApiDocs(app, { rateLimits }); // GET /docs → Swagger UI
  */
-export function registerApiDocs(app: FastifyInstance): void {
-  app.get('/docs', (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
-  app.get('/docs/', (_request, reply) => reply.redirect('/docs'));
-  app.get('/docs/swagger-initializer.js', (_request, reply) =>
+export function registerApiDocs(app: FastifyInstance, deps: { rateLimits: RateLimits }): void {
+  const limited = { preHandler: rateLimitRoute(deps.rateLimits, 'read') };
+  app.get('/docs', limited, (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+  app.get('/docs/', limited, (_request, reply) => reply.redirect('/docs'));
+  app.get('/docs/swagger-initializer.js', limited, (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(initializer),
   );
   for (const [file, contentType] of Object.entries(assets)) {
-    app.get(`/docs/${file}`, (_request, reply) =>
+    app.get(`/docs/${file}`, limited, (_request, reply) =>
       reply
         .type(contentType)
         .header('cache-control', 'public, max-age=86400')

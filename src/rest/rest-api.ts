@@ -9,6 +9,7 @@ import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest 
 import type { AppLucia } from '../features/auth/lucia.ts';
 import { reasonForFastifyError } from '../http/error-handler.ts';
 import { AppError } from '../lib/errors.ts';
+import { rateLimitRoute } from '../rate-limit/rate-limit-routes.ts';
 import { buildOpenApiDocument } from './openapi-document.ts';
 import { createRestCaller, createRestContext, type RestDeps } from './rest-context.ts';
 import { reasonHeader, toRestError, type RestErrorResponse } from './rest-errors.ts';
@@ -62,8 +63,10 @@ export const restApi: FastifyPluginCallback<RestApiOptions> = (app, { deps, luci
     else void parseJson(request, text, done);
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const failure = toRestError(new AppError(reasonForFastifyError(error), error.message, { cause: error }), { resource: 'request' });
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    // An AppError comes from a hook of ours (the rate limit of /openapi.json); the rest are Fastify's.
+    const appError = error instanceof AppError ? error : new AppError(reasonForFastifyError(error), error.message, { cause: error });
+    const failure = toRestError(appError, { resource: 'request' });
     return sendRestError(request, reply, failure, error);
   });
   app.setNotFoundHandler((request, reply) => {
@@ -98,6 +101,7 @@ export const restApi: FastifyPluginCallback<RestApiOptions> = (app, { deps, luci
   const startedAt = performance.now();
   const documentJson = JSON.stringify(buildOpenApiDocument(restOperations));
   app.log.info({ buildMs: Math.round((performance.now() - startedAt) * 10) / 10 }, 'OpenAPI document built');
-  app.get('/openapi.json', (_request, reply) => reply.type('application/json; charset=utf-8').send(documentJson));
+  // A plain route (no procedure behind it), so it takes the `read` limit itself.
+  app.get('/openapi.json', { preHandler: rateLimitRoute(deps.rateLimits, 'read') }, (_request, reply) => reply.type('application/json; charset=utf-8').send(documentJson));
   done();
 };

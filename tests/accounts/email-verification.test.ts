@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { registerAccount, type TestAccount } from '../helpers/accounts.ts';
+import { eventually } from '../helpers/polling.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { failure } from './accounts-kit.ts';
@@ -69,5 +71,46 @@ describe('auth.email', () => {
     const frank = await registerAccount(server);
     await frank.api.auth.email.requestVerification.mutate();
     expect(await failure(frank.api.auth.email.requestVerification.mutate())).toMatchObject({ reason: 'RATE_LIMITED', details: { retryAfterSeconds: expect.any(Number) } });
+  });
+
+  it('forgets a pending code when the email changes, so it cannot verify the new address', async () => {
+    const gina = await registerAccount(server);
+    const code = await emailedCode(gina);
+    await gina.api.users.update.mutate({ email: `new_${gina.email}` });
+    await expect(server.db.selectFrom('emailVerificationCodes').select('userId').where('userId', '=', gina.id).execute()).resolves.toEqual([]);
+    expect(await failure(gina.api.auth.email.verify.mutate({ code }))).toMatchObject({ reason: 'INVALID_CODE', httpStatus: 400 });
+    await expect(gina.api.auth.me.query()).resolves.toMatchObject({ email: `new_${gina.email}`, emailVerified: false });
+  });
+
+  it('never verifies an address the code was not sent to, when the email changes while the code is checked', async () => {
+    const hugo = await registerAccount(server);
+    const code = await emailedCode(hugo);
+    const victim = `victim_${hugo.email}`;
+    // Holding the code's row lock parks the verification after its request was authenticated
+    // (with the old address), so the email change can land inside its check.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding = () => {};
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const holder = server.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('emailVerificationCodes').select('userId').where('userId', '=', hugo.id).forUpdate().execute();
+      holding();
+      await released;
+    });
+    await held;
+    const backendsWaitingOnLocks = async () => {
+      const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(server.db);
+      return rows[0]?.n ?? 0;
+    };
+    const verifying = hugo.api.auth.email.verify.mutate({ code });
+    await eventually(async () => ((await backendsWaitingOnLocks()) >= 1 ? true : undefined), 10_000, 'the verification to wait');
+    let isChanged = false;
+    const changing = hugo.api.users.update.mutate({ email: victim }).finally(() => (isChanged = true));
+    // The change either commits at once or waits behind the verification.
+    await eventually(async () => (isChanged || (await backendsWaitingOnLocks()) >= 2 ? true : undefined), 10_000, 'the email change to commit or wait');
+    release();
+    await holder;
+    await Promise.allSettled([verifying, changing]);
+    await expect(hugo.api.auth.me.query()).resolves.toMatchObject({ email: victim, emailVerified: false });
   });
 });

@@ -62,6 +62,19 @@ describe('auth.password.reset', () => {
     expect(notice.text).toContain('reset');
   });
 
+  it('revokes every personal access token, so one minted with a stolen session dies with the reset', async () => {
+    const kim = await registerAccount(server);
+    const { token: accessToken } = await kim.api.auth.tokens.create.mutate({ name: 'minted by an intruder', scopes: ['read', 'write'] });
+    const withToken = createApiClient(server.baseUrl, { authorization: `Bearer ${accessToken}` });
+    await expect(withToken.auth.me.query()).resolves.toMatchObject({ id: kim.id });
+    await server.api.auth.password.reset.mutate({ token: await resetTokenFor(kim), newPassword: 'taken back passphrase' });
+    expect(await failure(withToken.auth.me.query())).toMatchObject({ reason: 'UNAUTHENTICATED', httpStatus: 401 });
+    const audit = await server.db.selectFrom('auditLog').select('metadata').where('targetId', '=', kim.id).where('action', '=', 'auth.password.reset').executeTakeFirstOrThrow();
+    expect(audit.metadata).toMatchObject({ revokedSessions: 1, revokedAccessTokens: 1 });
+    const notice = await sink.waitForMessage((message) => message.to.includes(kim.email.toLowerCase()) && message.subject === 'Your Conduit password was changed');
+    expect(notice.text).toContain('personal access token revoked');
+  });
+
   it('accepts a token only once', async () => {
     const dave = await registerAccount(server);
     const token = await resetTokenFor(dave);
@@ -111,5 +124,13 @@ describe('auth.password.change notice', () => {
     await ines.api.auth.password.change.mutate({ currentPassword: ines.password, newPassword: 'a changed passphrase' });
     const notice = await sink.waitForMessage((message) => message.to.includes(ines.email.toLowerCase()) && message.subject === 'Your Conduit password was changed');
     expect(notice.text).toContain('changed');
+  });
+
+  it('keeps personal access tokens: the caller proved the old password (docs/accounts-and-security.md)', async () => {
+    const lea = await registerAccount(server);
+    const { token: accessToken } = await lea.api.auth.tokens.create.mutate({ name: 'ci', scopes: ['read'] });
+    await lea.api.auth.password.change.mutate({ currentPassword: lea.password, newPassword: 'another changed passphrase' });
+    const withToken = createApiClient(server.baseUrl, { authorization: `Bearer ${accessToken}` });
+    await expect(withToken.auth.me.query()).resolves.toMatchObject({ id: lea.id });
   });
 });

@@ -71,4 +71,13 @@ describe('admin.users', () => {
     expect(first.items[0]?.id).not.toBe(second.items[0]?.id);
     expect(await failure(admin.api.admin.audit.list.query({ cursor: 'bogus!' }))).toMatchObject({ reason: 'INVALID_CURSOR' });
   });
+
+  it('refuses an audit cursor past the bigint range as INVALID_CURSOR, not a database error', async () => {
+    for (const id of ['9223372036854775808', '9999999999999999999']) {
+      const cursor = Buffer.from(JSON.stringify([id])).toString('base64url');
+      expect(await failure(admin.api.admin.audit.list.query({ cursor }))).toMatchObject({ reason: 'INVALID_CURSOR', httpStatus: 400 });
+    }
+    const largest = Buffer.from(JSON.stringify(['9223372036854775807'])).toString('base64url');
+    await expect(admin.api.admin.audit.list.query({ cursor: largest, limit: 1 })).resolves.toMatchObject({ items: [expect.anything()] });
+  });
 });

@@ -86,10 +86,48 @@ describe('health probes', () => {
       expect(response.status).toBe(503);
       const body = (await response.json()) as { checks: { database: { ok: boolean; error: string } } };
       expect(body.checks.database.ok).toBe(false);
-      expect(body.checks.database.error).toContain('database unreachable');
+      // The driver's message (database name, host, authentication failure) is logged, not answered.
+      expect(body.checks.database.error).toBe('database unreachable');
+      expect(JSON.stringify(body)).not.toContain(offline.database.name);
+      expect(offline.logs.find((line) => line.msg === 'readiness: database unreachable')).toMatchObject({ err: { message: expect.stringContaining(offline.database.name) as string } });
     } finally {
       await offline.app.close();
       await offline.db.destroy();
     }
+  });
+});
+
+describe('rate limits on plain routes', () => {
+  let limited: TestServer;
+  beforeAll(async () => {
+    // Loopback is a trusted proxy here, so each test can be a client address of its own.
+    limited = await startTestServer({ RATE_LIMITS: 'on', RATE_LIMIT_READ: '3/60', TRUSTED_PROXIES: '127.0.0.1' });
+  });
+  afterAll(() => limited.close());
+
+  const statusesOf = async (path: string, clientIp: string, times: number) => {
+    const statuses: number[] = [];
+    for (let call = 0; call < times; call++) statuses.push((await fetch(`${limited.baseUrl}${path}`, { headers: { 'x-forwarded-for': clientIp } })).status);
+    return statuses;
+  };
+
+  it('limits /readyz per address in a bucket of its own, and never /healthz', async () => {
+    const clientIp = '203.0.113.10';
+    expect(await statusesOf('/readyz', clientIp, 4)).toEqual([200, 200, 200, 429]);
+    const refused = await fetch(`${limited.baseUrl}/readyz`, { headers: { 'x-forwarded-for': clientIp } });
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    // Probes do not spend the address's API budget, nor the API its probes'.
+    expect(await statusesOf('/trpc/health.ping', clientIp, 1)).toEqual([200]);
+    expect(await statusesOf('/healthz', clientIp, 5)).toEqual([200, 200, 200, 200, 200]);
+    expect(await statusesOf('/readyz', '203.0.113.11', 1)).toEqual([200]);
+  });
+
+  it('limits /docs, /api/openapi.json and /dev/mailbox like API reads', async () => {
+    expect(await statusesOf('/docs', '203.0.113.20', 4)).toEqual([200, 200, 200, 429]);
+    expect(await statusesOf('/api/openapi.json', '203.0.113.21', 4)).toEqual([200, 200, 200, 429]);
+    expect(await statusesOf('/dev/mailbox', '203.0.113.22', 4)).toEqual([200, 200, 200, 429]);
+    const refused = await fetch(`${limited.baseUrl}/api/openapi.json`, { headers: { 'x-forwarded-for': '203.0.113.21' } });
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await refused.json()).toMatchObject({ errors: expect.any(Object) as object });
   });
 });

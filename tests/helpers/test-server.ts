@@ -63,6 +63,8 @@ export function createUnbatchedApiClient(baseUrl: string, headers: Record<string
 export interface TestServerOptions {
   /** Run the job worker in-process (emails are sent); off by default so other tests stay fast. */
   jobs?: boolean;
+  /** With `jobs`: also run the worker's schedule (hourly pruning); off so no job appears mid-test. */
+  schedule?: boolean;
   /**
    * Every SQL statement the app sends (text and parameters) is appended here, so tests can count
    * statements per request and EXPLAIN the exact SQL a procedure ran. The event bus keeps an
@@ -114,7 +116,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
       })
     : plainDb;
   const jobs = config.JOBS_IN_PROCESS
-    ? await startJobRunner({ config, db, logger, connectionString: database.url })
+    ? await startJobRunner({ config, db, logger, connectionString: database.url, runsSchedule: options.schedule ?? false })
     : undefined;
   const loginThrottle = createLoginThrottle(config, logger);
   const scaleOut = await createScaleOutDeps(config, { db: plainDb, pool, connectionString: database.url }, logger);

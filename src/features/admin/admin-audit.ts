@@ -1,16 +1,15 @@
 /** Reading the audit log, newest first, keyset-paginated on its identity column. */
 import { sql } from 'kysely';
-import { z } from 'zod';
 
 import type { Database } from '../../db/database.ts';
-import { decodeCursor, encodeCursor } from '../../lib/keyset-cursor.ts';
+import { bigintIdKey, decodeCursor, encodeCursor } from '../../lib/keyset-cursor.ts';
 import type { ListAuditInput } from './admin.schemas.ts';
 
 /**
  * @example const page = await listAudit({ db }, { action: 'article.removed', limit: 50 });
  */
 export async function listAudit(deps: { db: Database }, input: ListAuditInput) {
-  const before = input.cursor === undefined ? undefined : decodeCursor(input.cursor, z.tuple([z.string().regex(/^[0-9]{1,19}$/)]))[0];
+  const before = input.cursor === undefined ? undefined : decodeCursor(input.cursor, bigintIdKey)[0];
   const rows = await deps.db
     .selectFrom('auditLog')
     .leftJoin('users', 'users.id', 'auditLog.actorId')

@@ -155,9 +155,23 @@ async function pageOfArticles(db: Database, filter: ArticleFilter, page: PageReq
  * @example const article = await getArticleBySlug({ db }, 'how-to-train-your-dragon', viewerId);
  */
 export async function getArticleBySlug(deps: { db: Database }, slug: string, viewerId: string | null): Promise<Article> {
+  return getLiveArticle(deps, 'articles.slug', slug, viewerId);
+}
+
+/**
+ * One live article with its body, by id: what a write returns (read in its transaction), so a
+ * rename committed meanwhile cannot turn the write's answer into NOT_FOUND.
+ *
+ * @example return getArticleById({ db: trx }, articleId, user.id);
+ */
+export async function getArticleById(deps: { db: Database }, id: string, viewerId: string | null): Promise<Article> {
+  return getLiveArticle(deps, 'articles.id', id, viewerId);
+}
+
+async function getLiveArticle(deps: { db: Database }, key: 'articles.slug' | 'articles.id', value: string, viewerId: string | null): Promise<Article> {
   const row = await deps.db
     .selectFrom('articles')
-    .where('articles.slug', '=', slug)
+    .where(key, '=', value)
     .where('articles.deletedAt', 'is', null)
     .select((eb) => [...summaryColumns(eb, viewerId), 'articles.body'])
     .executeTakeFirst();

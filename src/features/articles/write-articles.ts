@@ -12,7 +12,7 @@ import { AppError } from '../../lib/errors.ts';
 import { articlePublishedEvent } from '../../realtime/event-builders.ts';
 import { writeWithEvents, type WriteDeps } from '../../realtime/write-with-events.ts';
 import { recordAudit, type AuditOrigin } from '../audit/audit-log.ts';
-import { getArticleBySlug } from './article-queries.ts';
+import { getArticleById } from './article-queries.ts';
 import { reserveSlug, slugForTitle } from './article-slugs.ts';
 import type { Article } from './articles.schemas.ts';
 import { assertCanUpdateArticle, removalRightForArticle, requireReasonForModeration, type Actor } from './permissions.ts';
@@ -55,7 +55,7 @@ export async function createArticle(
   input: { title: string; description: string; body: string; tagList: string[] },
   author: Actor,
 ): Promise<Article> {
-  const slug = await writeWithEvents(deps, async (trx, emit) => {
+  return writeWithEvents(deps, async (trx, emit) => {
     const id = randomUUID();
     // The slug row comes first; its foreign key to the article is checked at commit.
     const reserved = await reserveSlug(trx, id, input.title);
@@ -65,9 +65,9 @@ export async function createArticle(
       .execute();
     await setArticleTags(trx, id, input.tagList);
     await emit(await articlePublishedEvent(trx, id)); // realtime: articles.onPublished
-    return reserved;
+    // Read in the transaction and by id: a rename committed right after cannot make this NOT_FOUND.
+    return getArticleById({ db: trx }, id, author.id);
   });
-  return getArticleBySlug(deps, slug, author.id);
 }
 
 /**
@@ -80,7 +80,7 @@ export async function updateArticle(
   input: { slug: string; title?: string | undefined; description?: string | undefined; body?: string | undefined; tagList?: string[] | undefined },
   actor: Actor,
 ): Promise<Article> {
-  const slug = await deps.db.transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
     const article = await lockLiveArticle(trx, input.slug);
     assertCanUpdateArticle(actor, article);
     const titleChanged = input.title !== undefined && slugForTitle(input.title) !== slugForTitle(article.title);
@@ -97,9 +97,9 @@ export async function updateArticle(
       .where('id', '=', article.id)
       .execute();
     if (input.tagList !== undefined) await setArticleTags(trx, article.id, input.tagList);
-    return newSlug;
+    // Read under the row lock and by id: a later rename or delete cannot make this NOT_FOUND.
+    return getArticleById({ db: trx }, article.id, actor.id);
   });
-  return getArticleBySlug(deps, slug, actor.id);
 }
 
 /**

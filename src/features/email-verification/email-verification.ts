@@ -61,15 +61,19 @@ export async function requestEmailVerification(
  *
  * @example await verifyEmail(db, origin, user, 'K7QW2MZP');
  */
-export async function verifyEmail(db: Database, origin: AuditOrigin, user: { id: string; email: string }, code: string): Promise<void> {
+export async function verifyEmail(db: Database, origin: AuditOrigin, user: { id: string }, code: string): Promise<void> {
   const outcome = await db.transaction().execute(async (trx) => {
+    // The user row first, as `users.update` locks it before deleting the pending code: the same
+    // order in both, so a concurrent email change waits for us (or we for it) — never a deadlock.
+    // Its email, not the one read when the request was authenticated, is the address in force.
+    const current = await trx.selectFrom('users').select('email').where('id', '=', user.id).forNoKeyUpdate().executeTakeFirstOrThrow();
     const pending = await trx
       .selectFrom('emailVerificationCodes')
       .select(['email', 'codeHash', 'failedAttempts', 'expiresAt'])
       .where('userId', '=', user.id)
       .forUpdate()
       .executeTakeFirst();
-    if (!pending || pending.email !== user.email) return 'no_code' as const;
+    if (!pending || pending.email !== current.email) return 'no_code' as const;
     if (pending.expiresAt <= new Date()) return 'expired' as const;
     if (pending.failedAttempts >= verificationCodeMaxFailures) return 'locked' as const;
     const isMatch = timingSafeEqual(Buffer.from(pending.codeHash, 'hex'), Buffer.from(hashVerificationCode(user.id, code), 'hex'));
@@ -77,8 +81,10 @@ export async function verifyEmail(db: Database, origin: AuditOrigin, user: { id:
       await trx.updateTable('emailVerificationCodes').set({ failedAttempts: pending.failedAttempts + 1 }).where('userId', '=', user.id).execute();
       return pending.failedAttempts + 1 >= verificationCodeMaxFailures ? ('locked' as const) : ('wrong' as const);
     }
+    // Only the address the code was sent to is marked verified: 0 rows is a wrong code, not a verified other address.
+    const verified = await trx.updateTable('users').set({ emailVerifiedAt: new Date() }).where('id', '=', user.id).where('email', '=', pending.email).executeTakeFirst();
+    if (verified.numUpdatedRows === 0n) return 'no_code' as const;
     await trx.deleteFrom('emailVerificationCodes').where('userId', '=', user.id).execute();
-    await trx.updateTable('users').set({ emailVerifiedAt: new Date() }).where('id', '=', user.id).execute();
     await recordAudit(trx, origin, { action: 'auth.email.verified', targetType: 'user', targetId: user.id });
     return 'verified' as const;
   });

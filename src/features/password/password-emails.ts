@@ -31,7 +31,9 @@ export async function sendPasswordChangedNotice(db: Database, email: { to: strin
     text: [
       `Hello ${email.username},`,
       '',
-      `The password of your Conduit account was just ${email.how === 'reset' ? 'reset with an emailed link' : 'changed'}, and your other sessions were signed out.`,
+      email.how === 'reset'
+        ? 'The password of your Conduit account was just reset with an emailed link: every session was signed out and every personal access token revoked.'
+        : 'The password of your Conduit account was just changed, and your other sessions were signed out.',
       '',
       'If this was not you, reset your password at once and contact us.',
     ].join('\n'),

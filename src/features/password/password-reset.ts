@@ -1,7 +1,7 @@
 /**
  * Password reset by emailed link (The Copenhagen Book): a 256-bit single-use token valid for
  * 30 minutes, stored as SHA-256; asking gives the same answer whether or not the address has
- * an account; a reset ends every session and mails a notice.
+ * an account; a reset ends every session, revokes every personal access token and mails a notice.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -60,7 +60,7 @@ async function issuePasswordResetToken(deps: { db: Database; config: Pick<Config
 
 /**
  * Sets a new password with a reset token, spends the token (and any other outstanding ones),
- * and ends every session of the account.
+ * and ends every session and personal access token of the account.
  *
  * @example await resetPassword(db, origin, { token, newPassword: 'a new long passphrase' });
  */
@@ -89,7 +89,15 @@ export async function resetPassword(db: Database, origin: AuditOrigin, input: { 
     await trx.updateTable('passwordResetTokens').set({ usedAt: new Date() }).where('userId', '=', found.userId).where('usedAt', 'is', null).execute();
     await trx.updateTable('users').set({ passwordHash }).where('id', '=', found.userId).execute();
     const revoked = await trx.deleteFrom('sessions').where('userId', '=', found.userId).returning('id').execute();
-    await recordAudit(trx, { ...origin, actorId: found.userId }, { action: 'auth.password.reset', targetType: 'user', targetId: found.userId, metadata: { revokedSessions: revoked.length } });
+    // A reset is how a victim takes the account back: a token an attacker minted with a stolen
+    // session must die with it (a signed-in password change keeps tokens; docs/accounts-and-security.md).
+    const revokedTokens = await trx.deleteFrom('personalAccessTokens').where('userId', '=', found.userId).returning('id').execute();
+    await recordAudit(trx, { ...origin, actorId: found.userId }, {
+      action: 'auth.password.reset',
+      targetType: 'user',
+      targetId: found.userId,
+      metadata: { revokedSessions: revoked.length, revokedAccessTokens: revokedTokens.length },
+    });
     await sendPasswordChangedNotice(trx, { to: found.email, username: found.username, how: 'reset', eventId: found.id });
   });
 }

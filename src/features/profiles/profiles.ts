@@ -2,7 +2,7 @@
  * Public profiles and follows. A follow is a composite-key row (`follows`), so following twice
  * is a no-op and unfollowing a missing row is too.
  */
-import { expressionBuilder, sql, type AliasableExpression, type Expression } from 'kysely';
+import { expressionBuilder, sql, type AliasableExpression, type Expression, type ExpressionBuilder } from 'kysely';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
 
 import type { Database } from '../../db/database.ts';
@@ -47,6 +47,11 @@ export function userIdByUsername(username: string) {
     .where((inner) => inner(inner.fn('lower', [inner.ref('users.username')]), '=', username.toLowerCase()));
 }
 
+/** The public columns of the outer user, with `following` for `viewerId`. */
+function profileColumns(eb: ExpressionBuilder<DB, 'users'>, viewerId: string | null) {
+  return ['users.username', 'users.bio', 'users.image', isFollowedBy(eb.ref('users.id'), viewerId).as('following')] as const;
+}
+
 /**
  * @example const profile = await getProfile(ctx, { username: 'alice' }, viewerId);
  */
@@ -54,18 +59,23 @@ export async function getProfile(deps: { db: Database }, input: { username: stri
   const profile = await deps.db
     .selectFrom('users')
     .where((eb) => eb(eb.fn('lower', [eb.ref('users.username')]), '=', input.username.toLowerCase()))
-    .select((eb) => ['users.username', 'users.bio', 'users.image', isFollowedBy(eb.ref('users.id'), viewerId).as('following')])
+    .select((eb) => profileColumns(eb, viewerId))
     .executeTakeFirst();
   if (!profile) throw new AppError('NOT_FOUND', 'No such user');
   return profile;
 }
 
+/** By id, in the write's transaction: a rename committed meanwhile cannot make a follow answer NOT_FOUND. */
+function getProfileById(db: Database, userId: string, viewerId: string): Promise<Profile> {
+  return db.selectFrom('users').where('users.id', '=', userId).select((eb) => profileColumns(eb, viewerId)).executeTakeFirstOrThrow();
+}
+
 /** Follows `username` (idempotent) and returns their profile as the follower now sees it. */
 export async function followUser(deps: { db: Database; bus: EventBus }, input: { username: string }, follower: { id: string }): Promise<Profile> {
-  const followee = await findUserId(deps.db, input.username);
-  if (followee === follower.id) throw new AppError('CANNOT_FOLLOW_SELF', 'You cannot follow yourself');
   // realtime: a new follow (not a repeated one) notifies the followee.
-  await writeWithEvents(deps, async (trx, emit) => {
+  return writeWithEvents(deps, async (trx, emit) => {
+    const followee = await findUserId(trx, input.username);
+    if (followee === follower.id) throw new AppError('CANNOT_FOLLOW_SELF', 'You cannot follow yourself');
     const inserted = await trx
       .insertInto('follows')
       .values({ followerId: follower.id, followeeId: followee })
@@ -73,15 +83,17 @@ export async function followUser(deps: { db: Database; bus: EventBus }, input: {
       .returning('followeeId')
       .executeTakeFirst();
     if (inserted) await emit(await userFollowedEvent(trx, follower.id, followee));
+    return getProfileById(trx, followee, follower.id);
   });
-  return getProfile(deps, input, follower.id);
 }
 
 /** Unfollows `username` (idempotent) and returns their profile. */
 export async function unfollowUser(deps: { db: Database }, input: { username: string }, follower: { id: string }): Promise<Profile> {
-  const followee = await findUserId(deps.db, input.username);
-  await deps.db.deleteFrom('follows').where('followerId', '=', follower.id).where('followeeId', '=', followee).execute();
-  return getProfile(deps, input, follower.id);
+  return deps.db.transaction().execute(async (trx) => {
+    const followee = await findUserId(trx, input.username);
+    await trx.deleteFrom('follows').where('followerId', '=', follower.id).where('followeeId', '=', followee).execute();
+    return getProfileById(trx, followee, follower.id);
+  });
 }
 
 async function findUserId(db: Database, username: string): Promise<string> {

@@ -1,6 +1,7 @@
 /**
- * The signed-in user edits their own account. A new email is unverified again; a new password
- * signs out every other session (the current one stays) and is audited.
+ * The signed-in user edits their own account. A new email is unverified again (a code sent to the
+ * old one is dropped); a new password signs out every other session (the current one stays) and
+ * is audited.
  */
 import type { Database } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -58,6 +59,10 @@ export async function updateUser(
         // Checked above: a password change always comes with the caller's session.
         await trx.deleteFrom('sessions').where('userId', '=', userId).where('id', '!=', currentSessionId ?? '').execute();
         await recordAudit(trx, origin, { action: 'user.password.changed', targetType: 'user', targetId: userId });
+      }
+      if (user.email !== before.email) {
+        // A code sent to the old address must not verify the new one (email-verification.ts).
+        await trx.deleteFrom('emailVerificationCodes').where('userId', '=', userId).execute();
       }
       if (emailChanged) {
         await recordAudit(trx, origin, { action: 'user.email.changed', targetType: 'user', targetId: userId });
