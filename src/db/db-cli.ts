@@ -8,13 +8,11 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-import pg from 'pg';
-
 import { loadConfigOrExit } from '../config.ts';
 import { installJobQueueSchema } from '../jobs/job-queue-schema.ts';
 import { createLogger } from '../lib/logger.ts';
 import { locateDatabase } from './open-database.ts';
-import { createDatabaseIfMissing } from './postgres-admin.ts';
+import { createDatabaseIfMissing, databaseUrl, dropDatabase } from './postgres-admin.ts';
 import { createMigrator, migrateToLatest, openSchemaAgnosticDb, unwrapMigrationResult } from './migrator.ts';
 
 export const schemaTypesFile = fileURLToPath(new URL('./schema.ts', import.meta.url));
@@ -57,21 +55,16 @@ async function main(command: string | undefined): Promise<void> {
 
 async function generateSchemaTypes(connectionString: string): Promise<void> {
   const scratchName = `conduit_codegen_${process.pid}`;
-  const admin = new URL(connectionString);
-  admin.pathname = '/postgres';
-  const scratch = new URL(connectionString);
-  scratch.pathname = `/${scratchName}`;
-  await createDatabaseIfMissing(admin.toString(), scratchName);
-  const db = openSchemaAgnosticDb(scratch.toString());
+  const admin = databaseUrl(connectionString, 'postgres');
+  const scratch = databaseUrl(connectionString, scratchName);
+  await createDatabaseIfMissing(admin, scratchName);
+  const db = openSchemaAgnosticDb(scratch);
   try {
     await migrateToLatest(db);
     await db.destroy();
-    execFileSync(kyselyCodegenBin, kyselyCodegenArgs(scratch.toString(), schemaTypesFile), { stdio: 'inherit' });
+    execFileSync(kyselyCodegenBin, kyselyCodegenArgs(scratch, schemaTypesFile), { stdio: 'inherit' });
   } finally {
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(scratchName)} WITH (FORCE)`);
-    await client.end();
+    await dropDatabase(admin, scratchName);
   }
 }
 

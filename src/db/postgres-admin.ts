@@ -36,7 +36,21 @@ export async function createDatabaseIfMissing(adminUrl: string, name: string): P
   });
 }
 
-/** Drops `name` even while connections are open on it (test and benchmark databases). */
-export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  await withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`));
+/**
+ * Drops `name` (test and benchmark databases), first giving connections that are closing a moment
+ * to go. pg's `pool.end()` resolves once its clients are asked to end, not once they have: a
+ * `DROP … WITH (FORCE)` at that instant terminates them mid-goodbye, and the FATAL 57P01 they
+ * receive is an uncaught error in the process that owned the pool (seen as a flaky test run).
+ * FORCE still ends whatever is left after `graceMs` (e.g. a killed server process's backends).
+ */
+export async function dropDatabase(adminUrl: string, name: string, graceMs = 2_000): Promise<void> {
+  await withAdminClient(adminUrl, async (client) => {
+    const deadline = Date.now() + graceMs;
+    for (;;) {
+      const { rows } = await client.query<{ open: number }>('SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = $1', [name]);
+      if ((rows[0]?.open ?? 0) === 0 || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
+  });
 }
