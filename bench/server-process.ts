@@ -36,7 +36,7 @@ const readyDeadlineMs = 60_000;
  * The node flags of `npm start` (`exec node <flags> src/server.ts`), so the server is measured
  * with the memory settings production runs with.
  *
- * @example productionNodeFlags(); // ['--max-semi-space-size=16']
+ * @example productionNodeFlags(); // ['--max-semi-space-size=16', '--max-old-space-size=1024']
  */
 export function productionNodeFlags(): string[] {
   const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
