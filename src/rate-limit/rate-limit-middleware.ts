@@ -30,12 +30,11 @@ export function defaultRateLimitFor(ctx: Context, type: ProcedureType): { policy
   return { policy: ctx.auth ? 'write' : 'auth', key: caller };
 }
 
-/** Applied by `publicProcedure`, so every procedure built from it (all of them) is limited. */
-export const defaultRateLimit = t.middleware(async ({ ctx, type, next }) => {
+/** Applied by `publicProcedure`'s guard, so every procedure built from it (all of them) is limited. */
+export async function enforceDefaultRateLimit(ctx: Context, type: ProcedureType): Promise<void> {
   const { policy, key } = defaultRateLimitFor(ctx, type);
   await enforceRateLimit(ctx, policy, key);
-  return next();
-});
+}
 
 /**
  * An extra policy for one procedure, keyed by what the procedure knows (its raw input, the
