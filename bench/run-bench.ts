@@ -26,6 +26,8 @@ export interface SkippedScenario {
 export interface BenchRun {
   options: BenchOptions;
   startedAt: Date;
+  /** Wall time of the whole run (seeding included), seconds; absent in runs saved before it was recorded. */
+  durationSeconds?: number;
   postgresVersion: string;
   isEmbeddedPostgres: boolean;
   seedSeconds: Record<number, number>;
@@ -131,9 +133,14 @@ async function main(): Promise<void> {
   } finally {
     await databaseServer.stop();
   }
+  run.durationSeconds = Math.round((Date.now() - run.startedAt.getTime()) / 1000);
   log(`\n${formatResultTables(run).console}`);
   if (options.jsonPath) await writeFile(options.jsonPath, JSON.stringify(run, null, 2));
-  if (options.writesReport) log(`report written: ${await writePerformanceReport(run)}`);
+  if (options.writesReport) {
+    // The page names this file as the run's raw results.
+    await writeFile(path.join(repoRoot, 'bench', 'results', 'latest-run.json'), `${JSON.stringify(run, null, 2)}\n`);
+    log(`report written: ${await writePerformanceReport(run)}`);
+  }
 }
 
 await main();

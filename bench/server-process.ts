@@ -1,8 +1,10 @@
 /**
  * The server under test, as a child process started the way production starts it
- * (`node src/server.ts`, NODE_ENV=production, LOG_LEVEL=warn), plus the bench-only routes.
+ * (`npm start`'s node flags and entry, NODE_ENV=production, LOG_LEVEL=warn), plus the
+ * bench-only routes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,6 +33,19 @@ export interface ServerStartOptions {
 const readyDeadlineMs = 60_000;
 
 /**
+ * The node flags of `npm start` (`exec node <flags> src/server.ts`), so the server is measured
+ * with the memory settings production runs with.
+ *
+ * @example productionNodeFlags(); // ['--max-semi-space-size=16', '--max-old-space-size=1024']
+ */
+export function productionNodeFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = (manifest.scripts.start ?? '').split(/\s+/);
+  const entry = words.indexOf('src/server.ts');
+  return words.slice(words.indexOf('node') + 1, entry === -1 ? undefined : entry).filter((word) => word.startsWith('--'));
+}
+
+/**
  * @example
  * const server = await startServerUnderTest({ databaseUrl });
  * await fetch(`${server.baseUrl}/bench/raw/noop`);
@@ -38,7 +53,8 @@ const readyDeadlineMs = 60_000;
  */
 export async function startServerUnderTest(options: ServerStartOptions): Promise<ServerUnderTest> {
   const port = await findFreePort();
-  const nodeFlags = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfileDir)}`] : [];
+  const profileFlags = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfileDir)}`] : [];
+  const nodeFlags = [...productionNodeFlags(), ...profileFlags];
   const child = spawn(process.execPath, [...nodeFlags, 'src/server.ts'], {
     cwd: repoRoot,
     env: {

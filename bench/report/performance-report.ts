@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import type { BenchRun } from '../run-bench.ts';
 import { scenarios } from '../scenarios.ts';
-import { repoRoot } from '../server-process.ts';
+import { productionNodeFlags, repoRoot } from '../server-process.ts';
 import { formatResultTables, renderMarkdown, throughputRatio } from './results-tables.ts';
 import { horizontalBarChart, lineChart, palette } from './svg-charts.ts';
 
@@ -96,9 +96,9 @@ in \`bench/results/latest-run.json\`.
   process) are what the targets are about.
 
 ## Workload
-- Server: \`node src/server.ts\` as a child process, \`NODE_ENV=production\`, \`LOG_LEVEL=warn\`,
+- Server: \`node ${productionNodeFlags().join(' ')} src/server.ts\` (\`npm start\`'s flags) as a child process, \`NODE_ENV=production\`, \`LOG_LEVEL=warn\`,
   default pool (\`DB_POOL_MAX\`), \`BENCH_BASELINE_ROUTES=true\` for the baselines.
-- Data: \`npm run db:seed -- --articles N\` per size on a fresh database (${seeded || 'no seeding'}).
+- Data: \`npm run db:seed -- --articles N\` per size on a fresh database (${seeded || 'no seeding'}).${run.durationSeconds === undefined ? '' : ` The whole run took ${Math.round(run.durationSeconds / 6) / 10} min.`}
 - Load: autocannon over loopback, ${options.connections} connections, ${options.warmupSeconds} s warm-up (discarded),
   then ${options.rounds} round(s) of ${options.durationSeconds} s per scenario, the scenarios taking turns within each
   round (so a burst of load from elsewhere hits a scenario and its baseline alike); throughput is

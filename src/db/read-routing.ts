@@ -4,10 +4,17 @@
  * signed-in caller does, and every mutation, uses the primary. A signed-in user is the one who
  * just wrote, so they always read their own writes; anonymous readers accept replica lag.
  */
-import { t } from '../trpc/init.ts';
+import type { ProcedureType } from '@trpc/server';
 
-/** Applied by `publicProcedure`: swaps `ctx.db` for the replica where the rule allows. */
-export const routeAnonymousReadsToReplica = t.middleware(({ ctx, type, next }) => {
-  if (type === 'mutation' || ctx.auth || ctx.readDb === ctx.db) return next();
-  return next({ ctx: { db: ctx.readDb } });
-});
+import type { Context } from '../trpc/context.ts';
+
+/**
+ * Applied by `publicProcedure`'s guard: the context change that sends this call to the
+ * replica, or undefined where the rule keeps it on the primary.
+ *
+ * @example const replica = replicaContextFor(ctx, type); return replica ? next({ ctx: replica }) : next();
+ */
+export function replicaContextFor(ctx: Context, type: ProcedureType): Pick<Context, 'db'> | undefined {
+  if (type === 'mutation' || ctx.auth || ctx.readDb === ctx.db) return undefined;
+  return { db: ctx.readDb };
+}

@@ -122,6 +122,11 @@ export interface JobWorkerInstances {
   workerIds: Generated<string[]>;
 }
 
+export interface LiveArticleCountSlots {
+  liveArticles: number;
+  slot: number;
+}
+
 export interface LoginChallenges {
   createdAt: Generated<Timestamp>;
   expiresAt: Timestamp;
@@ -221,6 +226,7 @@ export interface DB {
   follows: Follows;
   idempotencyKeys: IdempotencyKeys;
   jobWorkerInstances: JobWorkerInstances;
+  liveArticleCountSlots: LiveArticleCountSlots;
   loginChallenges: LoginChallenges;
   passwordResetTokens: PasswordResetTokens;
   personalAccessTokens: PersonalAccessTokens;

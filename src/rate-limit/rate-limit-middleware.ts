@@ -44,12 +44,11 @@ export function mailboxKey(address: unknown): string {
 /** A `rateLimit` key: the caller's IP, for signed-in procedures that must also be limited per IP. */
 export const clientIpKey = ({ ctx }: { ctx: Context }): string => `ip:${ctx.request.ip}`;
 
-/** Applied by `publicProcedure`, so every procedure built from it (all of them) is limited. */
-export const defaultRateLimit = t.middleware(async ({ ctx, type, next }) => {
+/** Applied by `publicProcedure`'s guard, so every procedure built from it (all of them) is limited. */
+export async function enforceDefaultRateLimit(ctx: Context, type: ProcedureType): Promise<void> {
   const { policy, key } = defaultRateLimitFor(ctx, type);
   await enforceRateLimit(ctx, policy, key);
-  return next();
-});
+}
 
 /**
  * An extra policy for one procedure, keyed by what the procedure knows (its raw input, the

@@ -6,8 +6,6 @@
  */
 import { TRPCError } from '@trpc/server';
 
-import { t } from './init.ts';
-
 /** Paths of every string in `value` (keys included) that PostgreSQL cannot store exactly. */
 function unstorableTextPaths(value: unknown, path: Array<string | number>, found: Array<Array<string | number>>): void {
   if (found.length >= 10) return;
@@ -28,11 +26,13 @@ function unstorableTextPaths(value: unknown, path: Array<string | number>, found
 }
 
 /**
- * @example export const publicProcedure = t.procedure.use(refuseUnstorableText).use(...)
+ * Throws a VALIDATION_ERROR naming each field whose text PostgreSQL cannot store exactly.
+ *
+ * @example assertStorableText(await getRawInput()); // in publicProcedure's guard
  */
-export const refuseUnstorableText = t.middleware(async ({ getRawInput, next }) => {
+export function assertStorableText(rawInput: unknown): void {
   const found: Array<Array<string | number>> = [];
-  unstorableTextPaths(await getRawInput(), [], found);
+  unstorableTextPaths(rawInput, [], found);
   if (found.length > 0) {
     const issues = found.map((path) => ({ path, message: 'Must not contain NUL characters or unpaired surrogates' }));
     // The error contract reads `{ path, message }` issues from the cause, as it does for zod's
@@ -40,5 +40,4 @@ export const refuseUnstorableText = t.middleware(async ({ getRawInput, next }) =
     const cause = Object.assign(new Error('Input contains text that cannot be stored'), { issues });
     throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
   }
-  return next();
-});
+}

@@ -4,15 +4,16 @@
  * password reset would not reach calls over a socket that was already open. Every call on such
  * a connection resolves its credential again — the same lookup each HTTP request costs.
  */
-import { t } from './init.ts';
+import type { Context } from './context.ts';
 
 /**
- * Runs first in `publicProcedure`, so CSRF, rate limits, replica routing, roles and a new
- * stream's credential re-checks all see the caller as they are now.
+ * The context with the caller as they are now. Runs first in `publicProcedure`'s guard, so CSRF,
+ * rate limits, replica routing, roles and a new stream's credential re-checks all see it; over
+ * HTTP (no `reauthenticate`) the request's own resolution is current already.
  *
- * @example export const publicProcedure = t.procedure.use(reauthenticateEachCall).use(…);
+ * @example const ctx = await withCurrentCredential(callCtx);
  */
-export const reauthenticateEachCall = t.middleware(async ({ ctx, next }) => {
-  if (!ctx.reauthenticate) return next();
-  return next({ ctx: { auth: await ctx.reauthenticate() } });
-});
+export async function withCurrentCredential(ctx: Context): Promise<Context> {
+  if (!ctx.reauthenticate) return ctx;
+  return { ...ctx, auth: await ctx.reauthenticate() };
+}

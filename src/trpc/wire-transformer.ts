@@ -12,11 +12,35 @@ import superjson, { type SuperJSONResult } from 'superjson';
 type DateAnnotations = Record<string, ['Date']>;
 
 /** superjson refuses these keys (prototype pollution); falling back keeps its exact error. */
-const refusedKeys = new Set(['__proto__', 'constructor', 'prototype']);
+function isRefusedKey(key: string): boolean {
+  return key === '__proto__' || key === 'constructor' || key === 'prototype';
+}
 
 /** superjson's path segment escaping (`pathstringifier.ts`): backslash, then dot. */
 function escapeKey(key: string): string {
   return key.includes('.') || key.includes('\\') ? key.replace(/\\/g, '\\\\').replace(/\./g, '\\.') : key;
+}
+
+/** Array index segments, made once: a page of items would otherwise build them per request. */
+const indexSegments = Array.from({ length: 256 }, (_, index) => String(index));
+
+/**
+ * What a primitive needs: true when JSON carries it as superjson does, false when superjson
+ * would encode it (undefined, non-finite numbers, -0, bigint, symbols, functions), undefined
+ * for an object (a container or a Date, visited with its path).
+ */
+function primitiveVerdict(value: unknown): boolean | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !(value === 0 && 1 / value < 0);
+    case 'object':
+      return value === null ? true : undefined;
+    default:
+      return false;
+  }
 }
 
 /**
@@ -24,16 +48,27 @@ function escapeKey(key: string): string {
  * false on anything superjson would encode differently from JSON: undefined, non-finite
  * numbers, -0, bigint, symbols, functions, Map/Set/RegExp/Error/URL, class instances, sparse
  * arrays, invalid dates, and an object reached twice (superjson records referential equality).
- * `path` is a stack of escaped segments, joined only when a Date needs it.
+ * `path` is a stack of escaped segments, joined only when a Date needs it; primitives (most
+ * values) are judged in place, without touching the path.
  */
 function collectDates(value: object, path: string[], annotations: DateAnnotations, seen: Set<object>): boolean {
   if (seen.has(value)) return false;
   seen.add(value);
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return false;
+    annotations[path.join('.')] = ['Date'];
+    return true;
+  }
   if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) {
-      if (!(index in value)) return false;
-      path.push(String(index));
-      const isEncodable = visit(value[index], path, annotations, seen);
+    const items = value as unknown[];
+    for (let index = 0; index < items.length; index++) {
+      // A hole reads as undefined, which superjson encodes: both fall back.
+      const item = items[index];
+      const verdict = primitiveVerdict(item);
+      if (verdict === true) continue;
+      if (verdict === false) return false;
+      path.push(indexSegments[index] ?? String(index));
+      const isEncodable = collectDates(item as object, path, annotations, seen);
       path.pop();
       if (!isEncodable) return false;
     }
@@ -41,35 +76,19 @@ function collectDates(value: object, path: string[], annotations: DateAnnotation
   }
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return false;
-  for (const key of Object.keys(value)) {
-    if (refusedKeys.has(key)) return false;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (isRefusedKey(key)) return false;
+    const item = record[key];
+    const verdict = primitiveVerdict(item);
+    if (verdict === true) continue;
+    if (verdict === false) return false;
     path.push(escapeKey(key));
-    const isEncodable = visit((value as Record<string, unknown>)[key], path, annotations, seen);
+    const isEncodable = collectDates(item as object, path, annotations, seen);
     path.pop();
     if (!isEncodable) return false;
   }
   return true;
-}
-
-function visit(value: unknown, path: string[], annotations: DateAnnotations, seen: Set<object>): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0);
-    case 'object':
-      if (value === null) return true;
-      if (value instanceof Date) {
-        if (Number.isNaN(value.getTime()) || seen.has(value)) return false;
-        seen.add(value);
-        annotations[path.join('.')] = ['Date'];
-        return true;
-      }
-      return collectDates(value, path, annotations, seen);
-    default:
-      return false;
-  }
 }
 
 /**
@@ -85,7 +104,7 @@ function visit(value: unknown, path: string[], annotations: DateAnnotations, see
 export function serializeForWire(value: unknown): SuperJSONResult {
   if (typeof value !== 'object' || value === null) {
     // A JSON primitive needs no annotation; superjson handles the rest (undefined, NaN, bigint…).
-    return visit(value, [], {}, new Set()) ? { json: value as string | number | boolean | null } : superjson.serialize(value);
+    return primitiveVerdict(value) === true ? { json: value as string | number | boolean | null } : superjson.serialize(value);
   }
   // A Date at the root is annotated at the root: rare, left to superjson.
   if (value instanceof Date) return superjson.serialize(value);

@@ -35,6 +35,23 @@ describe('a deleted article vanishes from every read path', () => {
     expect(page.totalCount).toBe(1);
   });
 
+  it('the unfiltered count (kept by triggers) equals a count of live rows, through delete and a hard delete', async () => {
+    const liveRows = async () => {
+      const row = await server.db.selectFrom('articles').where('deletedAt', 'is', null).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    };
+    const before = await server.api.articles.list.query({ limit: 1, withCount: true });
+    expect(before.totalCount).toBe(await liveRows());
+    const extra = await createArticle(author, {});
+    expect((await server.api.articles.list.query({ limit: 1, withCount: true })).totalCount).toBe((before.totalCount ?? 0) + 1);
+    await author.api.articles.delete.mutate({ slug: extra.slug });
+    expect((await server.api.articles.list.query({ limit: 1, withCount: true })).totalCount).toBe(before.totalCount);
+    // A hard delete (the cascade from a deleted account) of a deleted and a live article.
+    const doomed = await createArticle(author, {});
+    await server.db.deleteFrom('articles').where('id', 'in', (eb) => eb.selectFrom('articles').select('id').where('slug', 'in', [doomed.slug, extra.slug])).execute();
+    expect((await server.api.articles.list.query({ limit: 1, withCount: true })).totalCount).toBe(await liveRows());
+  });
+
   it('the feed', async () => {
     const feed = await reader.api.articles.feed.query({ withCount: true });
     expect(feed.items.map((item) => item.slug)).not.toContain(deletedSlug);

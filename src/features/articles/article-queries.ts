@@ -93,6 +93,27 @@ function matches(eb: ArticlesScope, filter: ArticleFilter): Expression<SqlBool> 
   return eb.and(conditions);
 }
 
+function isUnfiltered(filter: ArticleFilter): boolean {
+  return filter.tag === undefined && filter.author === undefined && filter.favoritedBy === undefined && filter.followedBy === undefined;
+}
+
+/**
+ * How many live articles match `filter`. Unfiltered, the trigger-kept total (exact, eight rows
+ * to sum; migrations/20261202_0600_count_live_articles.ts) rather than an index scan that grows
+ * with the table; filtered, a count over the filter's own index.
+ */
+function countOfMatches(eb: ExpressionBuilder<DB, never>, filter: ArticleFilter): AliasableExpression<number> {
+  if (isUnfiltered(filter)) {
+    return eb.selectFrom('liveArticleCountSlots').select(sql<number>`sum(live_articles)::int`.as('count')).$asScalar().$notNull();
+  }
+  return eb
+    .selectFrom('articles')
+    .where((inner) => matches(inner, filter))
+    .select(sql<number>`count(*)::int`.as('count'))
+    .$asScalar()
+    .$notNull();
+}
+
 /**
  * One page of live articles, newest first, keyset-paginated on `(created_at, id)`.
  *
@@ -123,13 +144,7 @@ async function pageOfArticles(db: Database, filter: ArticleFilter, page: PageReq
     // One extra row tells whether a next page exists without a second query.
     .limit(page.limit + 1)
     .$if(page.offset !== undefined, (qb) => qb.offset(page.offset ?? 0));
-  const totalCount: AliasableExpression<number | null> = page.withCount
-    ? eb
-        .selectFrom('articles')
-        .where((inner) => matches(inner, filter))
-        .select(sql<number>`count(*)::int`.as('count'))
-        .$asScalar()
-    : sql<null>`NULL`;
+  const totalCount: AliasableExpression<number | null> = page.withCount ? countOfMatches(eb, filter) : sql<null>`NULL`;
   const row = await db
     .selectNoFrom([jsonArrayFrom(items).as('items'), totalCount.as('totalCount')])
     .executeTakeFirstOrThrow();

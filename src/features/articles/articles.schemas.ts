@@ -54,7 +54,7 @@ const pageOptions = {
   cursor: cursorInput.optional(),
   /** For the REST adapter's `?offset=`; keyset `cursor` is the efficient way to page. */
   offset: z.number().int().min(0).max(100_000).optional(),
-  /** Adds `totalCount` (same statement, one more index scan). */
+  /** Adds `totalCount` (same statement: the trigger-kept total when unfiltered, else one more index scan). */
   withCount: z.boolean().default(false),
 };
 
