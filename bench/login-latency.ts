@@ -54,7 +54,7 @@ const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', NODE_ENV: 'prod
 const { db, pool } = createDatabase(config, url.toString(), logger);
 await migrateToLatest(db);
 const loginThrottle = createLoginThrottle(config);
-// realtime: the bus, stream hub and rate limits every app is built with.
+// The bus, stream hub and rate limits every app is built with.
 const scaleOut = await createScaleOutDeps(config, { db, pool, connectionString: url.toString() }, logger);
 const app = await buildApp({ config, db, logger, metrics: createMetrics(), loginThrottle, ...scaleOut });
 await app.listen({ port: 0, host: '127.0.0.1' });

@@ -14,7 +14,6 @@ import { registerBenchRoutes } from './features/bench/bench.routes.ts';
 import { registerHealthRoutes } from './features/health/health.routes.ts';
 import { createClientErrorHandler } from './http/client-error-handler.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
-// Client example
 import { registerExamplePage } from './http/example-page.ts';
 import { requestIdFor, requestIdHeader } from './http/request-id.ts';
 import { installHttpObservability } from './observability/http-observability.ts';
@@ -92,14 +91,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMetricsRoute(app, deps);
   observeJobs(deps.metrics, { db: deps.db, events: deps.jobs?.events });
   observeSubscriptions(deps.metrics, deps.subscriptions);
-  // Client example: the built page at /example (only when client-example/dist/web exists).
+  // The built page at /example (only when client-example/dist/web exists).
   await registerExamplePage(app, config.EXAMPLE_PAGE_DIR);
-  // Jobs and email: the development mailbox (not in production), and the worker stops with the app.
+  // The development mailbox (not in production), and the worker stops with the app.
   registerDevMailboxRoutes(app, deps);
   const { jobs } = deps;
   if (jobs) app.addHook('onClose', () => jobs.stop());
 
-  // Accounts and security: a caller that brings no login throttle gets one for this app.
+  // A caller that brings no login throttle gets one for this app.
   const loginThrottle = deps.loginThrottle ?? createLoginThrottle(config, deps.logger);
   if (!deps.loginThrottle) app.addHook('onClose', () => loginThrottle.close());
 
@@ -132,7 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(restApi, { prefix: '/api', deps: { ...deps, loginThrottle }, lucia });
   registerApiDocs(app, deps);
 
-  // Real-time: the same procedures over WebSocket (subscriptions via wsLink) at /trpc.
+  // The same procedures over WebSocket (subscriptions via wsLink) at /trpc.
   await registerWebSocketRoute(app, {
     router: appRouter,
     createContext,

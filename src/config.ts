@@ -95,9 +95,9 @@ export const configSchema = z.object({
   RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(2),
   /** An Idempotency-Key is remembered this long; a later reuse starts afresh. */
   IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
-  // domain: tags.popular may be this stale; a new article's tags show up within it.
+  // `tags.popular` may be this stale; a new article's tags show up within it.
   POPULAR_TAGS_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
-  // domain: `npm start` seeds demo data into a new, empty embedded database.
+  // `npm start` seeds demo data into a new, empty embedded database.
   SEED_DEMO_DATA: booleanFromString.default(true),
   // Jobs and email (src/jobs/): graphile-worker queue, nodemailer SMTP or the development mailbox.
   /** Run the job worker inside the server process; `npm run worker` runs it on its own. */
@@ -119,8 +119,7 @@ export const configSchema = z.object({
   SMTP_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(1_000).default(5),
   SMTP_BREAKER_HALF_OPEN_AFTER_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   DEV_MAILBOX_DIR: z.string().min(1).default('.data/mailbox'),
-  // Accounts and security
-  // (REDIS_URL is declared under real-time above: login throttling shares it.)
+  // Sign-in throttling (REDIS_URL, declared with scale-out above, is shared with it).
   LOGIN_THROTTLE_KEY_PREFIX: z.string().min(1).max(200).default('conduit:login-throttle'),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000).default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
@@ -130,7 +129,7 @@ export const configSchema = z.object({
   TOTP_ISSUER: z.string().min(1).max(64).default('Conduit'),
   // Benchmark suite (bench/): raw-Fastify baseline routes and server stats under /bench; never on by default.
   BENCH_BASELINE_ROUTES: booleanFromString.default(false),
-  // Client example: the built page (client-example/dist/web) is served at /example when present.
+  // client-example: the built page (client-example/dist/web) is served at /example when present.
   EXAMPLE_PAGE_DIR: z.string().min(1).default(fileURLToPath(new URL('../client-example/dist/web', import.meta.url))),
 });
 

@@ -14,10 +14,8 @@ import { demoPassword, isDatabaseEmpty, seedDemoData } from './db/seed.ts';
 import { createLogger } from './lib/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { createScaleOutDeps } from './realtime/scale-out-deps.ts';
-// Jobs and email
 import { installJobQueueSchema } from './jobs/job-queue-schema.ts';
 import { startJobRunner } from './jobs/job-runner.ts';
-// Accounts and security
 import { createLoginThrottle } from './features/auth/login-throttle.ts';
 
 async function main(): Promise<void> {
@@ -33,7 +31,7 @@ async function main(): Promise<void> {
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     await installJobQueueSchema(location.connectionString, logger);
   }
-  // domain: a newcomer's first `npm start` on the embedded database shows demo content at once.
+  // A newcomer's first `npm start` on the embedded database shows demo content at once.
   if (config.SEED_DEMO_DATA && location.isEmbedded && (await isDatabaseEmpty(db))) {
     logger.info({ ...(await seedDemoData(db, { articles: 500 })), demoAccountsSignInWith: demoPassword }, 'demo data seeded (SEED_DEMO_DATA)');
   }

@@ -32,20 +32,20 @@ export const errorReasons = {
   EMAIL_TAKEN: 'CONFLICT',
   USERNAME_TAKEN: 'CONFLICT',
   RATE_LIMITED: 'TOO_MANY_REQUESTS',
-  // Real-time: stream limits per connection/user, and a subscriber cut off for reading too slowly
+  // Stream limits per connection/user, and a subscriber cut off for reading too slowly
   // (SERVICE_UNAVAILABLE is retryable, so clients reconnect and replay from their last event id).
   TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_REQUESTS',
   SUBSCRIBER_TOO_SLOW: 'SERVICE_UNAVAILABLE',
   TIMEOUT: 'TIMEOUT',
   UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
-  // domain (profiles, articles, comments, admin)
+  // Profiles, articles, comments and admin
   INVALID_CURSOR: 'BAD_REQUEST',
   CANNOT_FOLLOW_SELF: 'BAD_REQUEST',
   REASON_REQUIRED: 'BAD_REQUEST',
   CANNOT_CHANGE_OWN_ACCOUNT: 'FORBIDDEN',
   SLUG_UNAVAILABLE: 'CONFLICT',
-  // Accounts and security
+  // Accounts: sessions, passwords, codes and tokens
   SESSION_REQUIRED: 'FORBIDDEN',
   WEAK_PASSWORD: 'BAD_REQUEST',
   INVALID_TOKEN: 'BAD_REQUEST',

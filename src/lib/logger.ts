@@ -24,7 +24,7 @@ export const redactedPaths = [
   '*.token',
   '*.accessToken',
   '*.sessionToken',
-  // Accounts and security: graphile-worker logs each finished job whole; an email job's payload
+  // graphile-worker logs each finished job whole; an email job's payload
   // carries reset links and verification codes.
   'job.payload',
 ];

@@ -27,7 +27,7 @@ export interface AppDeps {
   config: Config;
   db: Database;
   logger: Logger;
-  // Real-time and scale-out: the replica for anonymous queries (the primary when
+  // The replica for anonymous queries (the primary when
   // DATABASE_READ_URL is unset), the event bus, open-stream bookkeeping, rate-limit policies.
   readDb: Database;
   bus: EventBus;
@@ -37,7 +37,7 @@ export interface AppDeps {
   metrics: AppMetrics;
   /** The in-process job worker (JOBS_IN_PROCESS); the app stops it on close. */
   jobs?: JobRunner | undefined;
-  // Accounts and security: failed sign-ins per account and per IP (Redis or memory); when
+  // Failed sign-ins per account and per IP (Redis or memory); when
   // absent, buildApp makes one from the config.
   loginThrottle?: LoginThrottle | undefined;
 }

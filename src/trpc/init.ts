@@ -13,7 +13,7 @@ import { wireTransformer } from './wire-transformer.ts';
 export const t = initTRPC.context<Context>().create({
   // superjson on the wire; responses serialized by a faster, output-identical path (ADR 0060).
   transformer: wireTransformer,
-  // Real-time: SSE streams carry a ping comment so proxies keep them open and a client whose
+  // SSE streams carry a ping comment so proxies keep them open and a client whose
   // server vanished silently notices within three intervals and reconnects (with its last id).
   sse: {
     ping: { enabled: true, intervalMs: heartbeatIntervalMs },

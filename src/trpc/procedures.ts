@@ -33,7 +33,7 @@ const guardEveryCall = t.middleware(async ({ ctx: callCtx, type, getRawInput, ne
     }
   }
   assertStorableText(await getRawInput());
-  // Scale-out: every procedure gets its default rate-limit policy and read routing.
+  // Every procedure gets its default rate-limit policy and read routing.
   await enforceDefaultRateLimit(ctx, type);
   const replica = replicaContextFor(ctx, type);
   if (ctx === callCtx && !replica) return next();
@@ -50,11 +50,11 @@ export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
   if (type === 'mutation' && !auth.scopes.has('write')) {
     throw new AppError('INSUFFICIENT_SCOPE', 'This token is read-only');
   }
-  // Accounts and security: a write-only access token may not read.
+  // A write-only access token may not read.
   if (type !== 'mutation' && !auth.scopes.has('read')) {
     throw new AppError('INSUFFICIENT_SCOPE', 'This token lacks the read scope');
   }
-  // Accounts and security: a suspended account's sessions and tokens stop working entirely.
+  // A suspended account's sessions and tokens stop working entirely.
   if (auth.user.suspendedAt) {
     throw new AppError('ACCOUNT_SUSPENDED', 'This account is suspended');
   }

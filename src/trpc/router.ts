@@ -4,7 +4,6 @@ import { healthRouter } from '../features/health/health.router.ts';
 import { notificationsRouter } from '../features/notifications/notifications.router.ts';
 import { articleSubscriptionsRouter } from '../features/articles/articles.subscriptions.ts';
 import { commentSubscriptionsRouter } from '../features/comments/comments.subscriptions.ts';
-// domain
 import { articlesRouter } from '../features/articles/articles.router.ts';
 import { commentsRouter } from '../features/comments/comments.router.ts';
 import { tagsRouter } from '../features/tags/tags.router.ts';
@@ -17,7 +16,6 @@ export const appRouter = router({
   health: healthRouter,
   auth: authRouter,
   notifications: notificationsRouter,
-  // domain
   profiles: profilesRouter,
   articles: t.mergeRouters(articlesRouter, articleSubscriptionsRouter),
   comments: t.mergeRouters(commentsRouter, commentSubscriptionsRouter),

@@ -29,7 +29,6 @@ export async function registerAccount(
   return { id: user.id, email, username, password, token, api: createApiClient(server.baseUrl, { authorization: `Bearer ${token}` }) };
 }
 
-// Accounts and security
 /**
  * Signs in with a password (an account without 2FA) and returns the session grant.
  *

@@ -43,7 +43,7 @@ export async function startServerProcess(env: Record<string, string>, readyTimeo
       HOST: '127.0.0.1',
       PORT: String(port),
       METRICS_TOKEN: 'fault-suite-metrics-token',
-      // merge (realtime): load from one IP would hit the per-IP auth policy; these tests are about faults.
+      // Load from one IP would hit the per-IP auth policy; these tests are about faults.
       RATE_LIMITS: 'off',
       ...env,
     },

@@ -20,9 +20,7 @@ import type { DB } from '../../src/db/schema.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { createMetrics, type AppMetrics } from '../../src/observability/metrics.ts';
 import { createScaleOutDeps, type ScaleOutDeps } from '../../src/realtime/scale-out-deps.ts';
-// Jobs and email
 import { startJobRunner, type JobRunner } from '../../src/jobs/job-runner.ts';
-// Accounts and security
 import { createLoginThrottle } from '../../src/features/auth/login-throttle.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
@@ -86,9 +84,9 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     LOG_LEVEL: 'info',
     DATABASE_URL: database.url,
     DEV_MAILBOX_DIR: mailboxDir,
-    // Accounts and security: Redis is shared with other runs; every server gets its own keys.
+    // Redis is shared with other runs; every server gets its own keys.
     LOGIN_THROTTLE_KEY_PREFIX: `conduit-test:${database.name}:login`,
-    // Real-time: rate limits are off unless a test turns them on (suites register many accounts from one IP).
+    // Rate limits are off unless a test turns them on (suites register many accounts from one IP).
     RATE_LIMITS: 'off',
     ...env,
     JOBS_IN_PROCESS: options.jobs ? 'true' : 'false',

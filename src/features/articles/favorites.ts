@@ -31,7 +31,7 @@ async function lockLiveArticleId(trx: Transaction<DB>, slug: string): Promise<st
  * @example const article = await favoriteArticle({ db }, { slug }, ctx.user);
  */
 export async function favoriteArticle(deps: { db: Database; bus: EventBus }, input: { slug: string }, user: { id: string }): Promise<Article> {
-  // realtime: a new favorite (not a repeated one) notifies the article's author.
+  // A new favorite (not a repeated one) notifies the article's author.
   return writeWithEvents(deps, async (trx, emit) => {
     const articleId = await lockLiveArticleId(trx, input.slug);
     const inserted = await trx

@@ -64,7 +64,7 @@ export async function createArticle(
       .values({ id, authorId: author.id, slug: reserved, title: input.title, description: input.description, body: input.body })
       .execute();
     await setArticleTags(trx, id, input.tagList);
-    await emit(await articlePublishedEvent(trx, id)); // realtime: articles.onPublished
+    await emit(await articlePublishedEvent(trx, id)); // articles.onPublished
     // Read in the transaction and by id: a rename committed right after cannot make this NOT_FOUND.
     return getArticleById({ db: trx }, id, author.id);
   });

@@ -69,7 +69,7 @@ export async function listComments(deps: { db: Database }, input: { slug: string
 
 /** @example const comment = await addComment({ db }, { slug, body: 'Nice!' }, ctx.user); */
 export async function addComment(deps: WriteDeps, input: { slug: string; body: string }, author: Actor): Promise<Comment> {
-  // realtime: the comment and its `comment.added` event commit together (comments.onAdded).
+  // The comment and its `comment.added` event commit together (comments.onAdded).
   const row = await writeWithEvents(deps, async (trx, emit) => {
     const inserted = await trx
       .insertInto('comments')

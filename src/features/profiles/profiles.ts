@@ -72,7 +72,7 @@ function getProfileById(db: Database, userId: string, viewerId: string): Promise
 
 /** Follows `username` (idempotent) and returns their profile as the follower now sees it. */
 export async function followUser(deps: { db: Database; bus: EventBus }, input: { username: string }, follower: { id: string }): Promise<Profile> {
-  // realtime: a new follow (not a repeated one) notifies the followee.
+  // A new follow (not a repeated one) notifies the followee.
   return writeWithEvents(deps, async (trx, emit) => {
     const followee = await findUserId(trx, input.username);
     if (followee === follower.id) throw new AppError('CANNOT_FOLLOW_SELF', 'You cannot follow yourself');
