@@ -79,7 +79,11 @@ function jsonPost(path: string, headers: Record<string, string>, body: () => str
 
 const createRunId = Date.now().toString(36);
 
-/** Every scenario, in the order they run (reads first; writes and logins last). */
+/**
+ * Every scenario, in the order they run: each baseline is followed at once by the tRPC and REST
+ * scenarios divided by it, so a ratio compares measurements seconds apart rather than a minute
+ * (on a shared machine, load drifts within a round); reads first, writes and logins last.
+ */
 export const scenarios: Scenario[] = [
   {
     id: 'baseline.noop',
@@ -116,6 +120,15 @@ export const scenarios: Scenario[] = [
     requests: () => [{ method: 'GET', path: trpcQueryPath('articles.list', { limit: listLimit }) }],
   },
   {
+    id: 'rest.articles.list',
+    label: 'REST GET /api/articles',
+    kind: 'rest',
+    baselineId: 'baseline.articles.list',
+    isScaleCurve: false,
+    watchesEventLoop: false,
+    requests: () => [{ method: 'GET', path: `/api/articles?limit=${listLimit}` }],
+  },
+  {
     id: 'trpc.articles.list.signedIn',
     label: 'tRPC articles.list (signed in)',
     kind: 'trpc',
@@ -150,6 +163,15 @@ export const scenarios: Scenario[] = [
     requests: (fixtures) => rotatingGet(fixtures.slugs.map((slug) => trpcQueryPath('articles.bySlug', { slug }))),
   },
   {
+    id: 'rest.articles.bySlug',
+    label: 'REST GET /api/articles/:slug',
+    kind: 'rest',
+    baselineId: 'baseline.articles.bySlug',
+    isScaleCurve: false,
+    watchesEventLoop: false,
+    requests: (fixtures) => rotatingGet(fixtures.slugs.map((slug) => `/api/articles/${encodeURIComponent(slug)}`)),
+  },
+  {
     id: 'trpc.comments.list',
     label: 'tRPC comments.list',
     kind: 'trpc',
@@ -182,24 +204,6 @@ export const scenarios: Scenario[] = [
           return `/trpc/articles.list,articles.bySlug,tags.popular?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`;
         }),
       ),
-  },
-  {
-    id: 'rest.articles.list',
-    label: 'REST GET /api/articles',
-    kind: 'rest',
-    baselineId: 'baseline.articles.list',
-    isScaleCurve: false,
-    watchesEventLoop: false,
-    requests: () => [{ method: 'GET', path: `/api/articles?limit=${listLimit}` }],
-  },
-  {
-    id: 'rest.articles.bySlug',
-    label: 'REST GET /api/articles/:slug',
-    kind: 'rest',
-    baselineId: 'baseline.articles.bySlug',
-    isScaleCurve: false,
-    watchesEventLoop: false,
-    requests: (fixtures) => rotatingGet(fixtures.slugs.map((slug) => `/api/articles/${encodeURIComponent(slug)}`)),
   },
   {
     id: 'trpc.articles.create',
