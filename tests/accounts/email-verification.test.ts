@@ -3,25 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { registerAccount, type TestAccount } from '../helpers/accounts.ts';
 import { eventually } from '../helpers/polling.ts';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { startMailingTestServer, type MailingTestServer } from '../helpers/test-server.ts';
 import { failure } from './accounts-kit.ts';
 
-let sink: SmtpSink;
-let server: TestServer;
+let server: MailingTestServer;
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  server = await startTestServer({ SMTP_URL: sink.url }, { jobs: true });
+  server = await startMailingTestServer();
 });
-afterAll(async () => {
-  await server.close();
-  await sink.close();
-});
+afterAll(() => server.close());
 
 /** Requests a code and reads it from the email. */
 async function emailedCode(account: TestAccount): Promise<string> {
   await account.api.auth.email.requestVerification.mutate();
-  const email = await sink.waitForMessage((message) => message.to.includes(account.email.toLowerCase()) && /verification code/i.test(message.subject ?? ''));
+  const email = await server.sink.waitForMessage((message) => message.to.includes(account.email.toLowerCase()) && /verification code/i.test(message.subject ?? ''));
   const code = /\b([A-HJ-NP-Z2-9]{8})\b/.exec(email.text ?? '')?.[1];
   if (!code) throw new Error(`no code in: ${email.text ?? ''}`);
   return code;

@@ -7,25 +7,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { registerAccount, signIn } from '../helpers/accounts.ts';
 import { waitForQueueToDrain } from '../helpers/job-queue.ts';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { startMailingTestServer, type MailingTestServer } from '../helpers/test-server.ts';
 import { currentTotpStep, totpCodeAtStep } from './accounts-kit.ts';
 
 /** Every raw secret the flows handed out, for the log check. */
 const handedOut: string[] = [];
-let sink: SmtpSink;
-let server: TestServer;
+let server: MailingTestServer;
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  server = await startTestServer({ SMTP_URL: sink.url }, { jobs: true });
+  server = await startMailingTestServer();
 });
-afterAll(async () => {
-  await server.close();
-  await sink.close();
-});
+afterAll(() => server.close());
 
 async function emailText(to: string, subject: RegExp, after: number): Promise<string> {
-  const email = await sink.waitForMessage((message) => sink.messages.indexOf(message) >= after && message.to.includes(to) && subject.test(message.subject ?? ''));
+  const email = await server.sink.waitForMessage((message) => server.sink.messages.indexOf(message) >= after && message.to.includes(to) && subject.test(message.subject ?? ''));
   return email.text ?? '';
 }
 
@@ -50,22 +44,22 @@ describe('secrets at rest', () => {
     secrets.loginSession = (await signIn(server, alice.username, alice.password)).token;
     secrets.accessToken = (await alice.api.auth.tokens.create.mutate({ name: 'ci', scopes: ['read', 'write'] })).token;
 
-    let mark = sink.messages.length;
+    let mark = server.sink.messages.length;
     await alice.api.auth.email.requestVerification.mutate();
     secrets.verificationCode = /\b([A-HJ-NP-Z2-9]{8})\b/.exec(await emailText(alice.email, /verification code/i, mark))?.[1] ?? 'missing-code';
     await alice.api.auth.email.verify.mutate({ code: secrets.verificationCode });
 
-    mark = sink.messages.length;
+    mark = server.sink.messages.length;
     await server.api.auth.password.requestReset.mutate({ email: alice.email });
     secrets.usedResetToken = /token=([A-Za-z0-9_-]+)/.exec(await emailText(alice.email, /reset/i, mark))?.[1] ?? 'missing-token';
     await server.api.auth.password.reset.mutate({ token: secrets.usedResetToken, newPassword: 'secrets at rest passphrase' });
-    mark = sink.messages.length;
+    mark = server.sink.messages.length;
     await server.api.auth.password.requestReset.mutate({ email: alice.email });
     secrets.pendingResetToken = /token=([A-Za-z0-9_-]+)/.exec(await emailText(alice.email, /reset/i, mark))?.[1] ?? 'missing-token';
 
     const bob = await registerAccount(server);
     secrets.bobSession = bob.token;
-    mark = sink.messages.length;
+    mark = server.sink.messages.length;
     await bob.api.auth.email.requestVerification.mutate();
     secrets.pendingVerificationCode = /\b([A-HJ-NP-Z2-9]{8})\b/.exec(await emailText(bob.email, /verification code/i, mark))?.[1] ?? 'missing-code';
     const { secret } = await bob.api.auth.twoFactor.setup.mutate();

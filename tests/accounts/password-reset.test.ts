@@ -2,26 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { registerAccount, signIn, type TestAccount } from '../helpers/accounts.ts';
 import { waitForQueueToDrain } from '../helpers/job-queue.ts';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
-import { createApiClient, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { createApiClient, startMailingTestServer, type MailingTestServer } from '../helpers/test-server.ts';
 import { failure } from './accounts-kit.ts';
 
-let sink: SmtpSink;
-let server: TestServer;
+let server: MailingTestServer;
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  server = await startTestServer({ SMTP_URL: sink.url, APP_URL: 'https://app.example' }, { jobs: true });
+  server = await startMailingTestServer({ APP_URL: 'https://app.example' });
 });
-afterAll(async () => {
-  await server.close();
-  await sink.close();
-});
+afterAll(() => server.close());
 
 /** Asks for a reset link and reads the token from the email, as the user would. */
 async function resetTokenFor(account: TestAccount): Promise<string> {
-  const before = sink.messages.length;
+  const before = server.sink.messages.length;
   await server.api.auth.password.requestReset.mutate({ email: account.email });
-  const email = await sink.waitForMessage((message) => sink.messages.indexOf(message) >= before && message.to.includes(account.email.toLowerCase()) && /reset/i.test(message.subject ?? ''));
+  const email = await server.sink.waitForMessage((message) => server.sink.messages.indexOf(message) >= before && message.to.includes(account.email.toLowerCase()) && /reset/i.test(message.subject ?? ''));
   const token = /https:\/\/app\.example\/reset-password\?token=([A-Za-z0-9_-]+)/.exec(email.text ?? '')?.[1];
   if (!token) throw new Error(`no reset link in: ${email.text ?? ''}`);
   return token;
@@ -33,9 +27,9 @@ describe('auth.password.requestReset', () => {
     const known = await server.api.auth.password.requestReset.mutate({ email: alice.email });
     const unknown = await server.api.auth.password.requestReset.mutate({ email: 'nobody-at-all@example.com' });
     expect(unknown).toEqual(known);
-    await sink.waitForMessage((message) => message.to.includes(alice.email.toLowerCase()));
+    await server.sink.waitForMessage((message) => message.to.includes(alice.email.toLowerCase()));
     await waitForQueueToDrain(server.db);
-    expect(sink.messages.filter((message) => message.to.includes('nobody-at-all@example.com'))).toEqual([]);
+    expect(server.sink.messages.filter((message) => message.to.includes('nobody-at-all@example.com'))).toEqual([]);
   });
 
   it('stores only the hash of the emailed token', async () => {
@@ -58,7 +52,7 @@ describe('auth.password.reset', () => {
       expect(await failure(api.auth.me.query())).toMatchObject({ reason: 'UNAUTHENTICATED' });
     }
     await expect(signIn(server, carol.username, 'a reset passphrase')).resolves.toMatchObject({ user: { id: carol.id } });
-    const notice = await sink.waitForMessage((message) => message.to.includes(carol.email.toLowerCase()) && message.subject === 'Your Conduit password was changed');
+    const notice = await server.sink.waitForMessage((message) => message.to.includes(carol.email.toLowerCase()) && message.subject === 'Your Conduit password was changed');
     expect(notice.text).toContain('reset');
   });
 
@@ -71,7 +65,7 @@ describe('auth.password.reset', () => {
     expect(await failure(withToken.auth.me.query())).toMatchObject({ reason: 'UNAUTHENTICATED', httpStatus: 401 });
     const audit = await server.db.selectFrom('auditLog').select('metadata').where('targetId', '=', kim.id).where('action', '=', 'auth.password.reset').executeTakeFirstOrThrow();
     expect(audit.metadata).toMatchObject({ revokedSessions: 1, revokedAccessTokens: 1 });
-    const notice = await sink.waitForMessage((message) => message.to.includes(kim.email.toLowerCase()) && message.subject === 'Your Conduit password was changed');
+    const notice = await server.sink.waitForMessage((message) => message.to.includes(kim.email.toLowerCase()) && message.subject === 'Your Conduit password was changed');
     expect(notice.text).toContain('personal access token revoked');
   });
 
@@ -122,7 +116,7 @@ describe('auth.password.change notice', () => {
   it('emails the account when its password is changed', async () => {
     const ines = await registerAccount(server);
     await ines.api.auth.password.change.mutate({ currentPassword: ines.password, newPassword: 'a changed passphrase' });
-    const notice = await sink.waitForMessage((message) => message.to.includes(ines.email.toLowerCase()) && message.subject === 'Your Conduit password was changed');
+    const notice = await server.sink.waitForMessage((message) => message.to.includes(ines.email.toLowerCase()) && message.subject === 'Your Conduit password was changed');
     expect(notice.text).toContain('changed');
   });
 

@@ -22,6 +22,7 @@ import { createMetrics, type AppMetrics } from '../../src/observability/metrics.
 import { createScaleOutDeps, type ScaleOutDeps } from '../../src/realtime/scale-out-deps.ts';
 import { startJobRunner, type JobRunner } from '../../src/jobs/job-runner.ts';
 import { createLoginThrottle } from '../../src/features/auth/login-throttle.ts';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export interface TestServer {
@@ -143,6 +144,31 @@ export async function startTestServer(env: Record<string, string> = {}, options:
       await plainDb.destroy();
       await database.drop();
       await rm(mailboxDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface MailingTestServer extends TestServer {
+  /** The SMTP server the app's job worker delivers to. */
+  sink: SmtpSink;
+}
+
+/**
+ * A test server whose in-process job worker sends its emails to a real SMTP sink started for it.
+ *
+ * @example
+ * const server = await startMailingTestServer();
+ * const email = await server.sink.waitForMessage((message) => message.to.includes('ada@example.com'));
+ */
+export async function startMailingTestServer(env: Record<string, string> = {}): Promise<MailingTestServer> {
+  const sink = await startSmtpSink();
+  const server = await startTestServer({ SMTP_URL: sink.url, ...env }, { jobs: true });
+  return {
+    ...server,
+    sink,
+    async close() {
+      await server.close();
+      await sink.close();
     },
   };
 }

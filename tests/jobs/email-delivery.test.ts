@@ -2,19 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { enqueueEmail } from '../../src/jobs/email-outbox.ts';
 import { waitForQueueToDrain } from '../helpers/job-queue.ts';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { startMailingTestServer, type MailingTestServer } from '../helpers/test-server.ts';
 
-let sink: SmtpSink;
-let server: TestServer;
+let server: MailingTestServer;
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  server = await startTestServer({ SMTP_URL: sink.url }, { jobs: true });
+  server = await startMailingTestServer();
 });
-afterAll(async () => {
-  await server.close();
-  await sink.close();
-});
+afterAll(() => server.close());
 
 describe('email through the job queue', () => {
   it('delivers an email enqueued in a committed transaction over SMTP', async () => {
@@ -27,7 +21,7 @@ describe('email through the job queue', () => {
         idempotencyKey: 'delivery-commit',
       });
     });
-    const email = await sink.waitForMessage((message) => message.subject === 'Verify your email');
+    const email = await server.sink.waitForMessage((message) => message.subject === 'Verify your email');
     expect(email).toMatchObject({ to: ['ada@example.com'], from: 'no-reply@conduit.localhost' });
     expect(email.text).toContain('123456');
     expect(email.html).toContain('<b>123456</b>');
@@ -44,19 +38,19 @@ describe('email through the job queue', () => {
     // A committed email enqueued afterwards: once it is delivered and the queue is empty, the
     // rolled-back one had every chance to be sent.
     await enqueueEmail(server.db, { to: 'bob@example.com', subject: 'After the rollback', text: 'x' });
-    await sink.waitForMessage((message) => message.subject === 'After the rollback');
+    await server.sink.waitForMessage((message) => message.subject === 'After the rollback');
     await waitForQueueToDrain(server.db);
-    expect(sink.messages.filter((message) => message.subject === 'Rolled back')).toEqual([]);
+    expect(server.sink.messages.filter((message) => message.subject === 'Rolled back')).toEqual([]);
   });
 
   it('sends an idempotency key only once even when it is enqueued again after sending', async () => {
     const email = { to: 'ada@example.com', subject: 'Once only', text: 'x', idempotencyKey: 'delivery-once' };
     await enqueueEmail(server.db, email);
-    await sink.waitForMessage((message) => message.subject === 'Once only');
+    await server.sink.waitForMessage((message) => message.subject === 'Once only');
     await waitForQueueToDrain(server.db);
     await enqueueEmail(server.db, email);
     await waitForQueueToDrain(server.db);
-    expect(sink.messages.filter((message) => message.subject === 'Once only')).toHaveLength(1);
+    expect(server.sink.messages.filter((message) => message.subject === 'Once only')).toHaveLength(1);
     const recorded = await server.db.selectFrom('sentEmails').selectAll().where('idempotencyKey', '=', 'delivery-once').execute();
     expect(recorded).toMatchObject([{ recipient: 'ada@example.com', transport: 'smtp' }]);
   });
