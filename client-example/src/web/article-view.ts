@@ -3,7 +3,7 @@
  * ids already shown are skipped, so a comment posted here and echoed by the stream shows once.
  */
 import { serverErrorOf } from '../api.ts';
-import { formatDate, h } from './dom.ts';
+import { formatDate, h, handleSubmit } from './dom.ts';
 import type { PageContext } from './main.ts';
 
 interface ShownComment {
@@ -72,21 +72,9 @@ function commentForm(context: PageContext, slug: string, show: (comment: ShownCo
   const message = h('p', { class: 'error', role: 'alert' });
   const submit = h('button', { type: 'submit' }, 'Post comment');
   const form = h('form', { class: 'card', 'data-testid': 'comment-form' }, h('label', {}, 'Add a comment', body), message, submit);
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    submit.disabled = true;
-    message.textContent = '';
-    void (async () => {
-      try {
-        show(await context.api.comments.add.mutate({ slug, body: body.value }));
-        body.value = '';
-      } catch (error) {
-        const server = serverErrorOf(error);
-        message.textContent = server ? `${server.code}: ${server.message}` : 'Cannot reach the server.';
-      } finally {
-        submit.disabled = false;
-      }
-    })();
+  handleSubmit(form, submit, message, async () => {
+    show(await context.api.comments.add.mutate({ slug, body: body.value }));
+    body.value = '';
   });
   return form;
 }

@@ -1,6 +1,5 @@
 /** The sign-in form, with the second step when the account has two-factor sign-in. */
-import { serverErrorOf } from '../api.ts';
-import { h } from './dom.ts';
+import { h, handleSubmit } from './dom.ts';
 import type { PageContext } from './main.ts';
 
 export function renderSignIn(root: HTMLElement, context: PageContext): () => void {
@@ -13,35 +12,23 @@ export function renderSignIn(root: HTMLElement, context: PageContext): () => voi
   const form = h('form', { class: 'card', 'data-testid': 'sign-in-form' }, h('h1', {}, 'Sign in'), h('label', {}, 'Username or email', login), h('label', {}, 'Password', password), codeRow, message, submit);
   let challenge: string | null = null;
 
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    submit.disabled = true;
-    message.textContent = '';
-    void (async () => {
-      try {
-        let grant: { token: string; user: { username: string } };
-        if (challenge) {
-          grant = await context.api.auth.twoFactor.verifyLogin.mutate({ challenge, code: code.value.trim() });
-        } else {
-          const result = await context.api.auth.login.mutate({ login: login.value, password: password.value });
-          if (result.twoFactorRequired) {
-            challenge = result.challenge;
-            codeRow.hidden = false;
-            code.focus();
-            message.textContent = 'Enter the code from your authenticator app.';
-            return;
-          }
-          grant = result;
-        }
-        context.setSession({ token: grant.token, username: grant.user.username });
-        location.hash = '#/';
-      } catch (error) {
-        const server = serverErrorOf(error);
-        message.textContent = server ? `${server.code}: ${server.message}` : 'Cannot reach the server.';
-      } finally {
-        submit.disabled = false;
+  handleSubmit(form, submit, message, async () => {
+    let grant: { token: string; user: { username: string } };
+    if (challenge) {
+      grant = await context.api.auth.twoFactor.verifyLogin.mutate({ challenge, code: code.value.trim() });
+    } else {
+      const result = await context.api.auth.login.mutate({ login: login.value, password: password.value });
+      if (result.twoFactorRequired) {
+        challenge = result.challenge;
+        codeRow.hidden = false;
+        code.focus();
+        message.textContent = 'Enter the code from your authenticator app.';
+        return;
       }
-    })();
+      grant = result;
+    }
+    context.setSession({ token: grant.token, username: grant.user.username });
+    location.hash = '#/';
   });
 
   root.replaceChildren(form);
