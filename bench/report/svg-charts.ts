@@ -48,9 +48,7 @@ export function horizontalBarChart(title: string, bars: Bar[]): string {
   const x = (value: number) => labelWidth + (value / max) * plotWidth;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((fraction) => fraction * max);
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${font} font-size="12">`,
-    `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(title)}</text>`,
+    ...chartFrame(width, height, width / 2, title),
     ...ticks.map(
       (tick) =>
         `<line x1="${x(tick)}" y1="${top - 4}" x2="${x(tick)}" y2="${top + bars.length * rowHeight}" stroke="#e5e7eb"/>` +
@@ -67,6 +65,15 @@ export function horizontalBarChart(title: string, bars: Bar[]): string {
     '</svg>',
   ];
   return parts.join('\n');
+}
+
+/** The opening of every chart: the SVG element, a white background and the title centred on `titleX`. */
+function chartFrame(width: number, height: number, titleX: number, title: string): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${font} font-size="12">`,
+    `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    `<text x="${titleX}" y="22" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(title)}</text>`,
+  ];
 }
 
 /**
@@ -86,9 +93,7 @@ export function lineChart(title: string, categories: string[], series: Series[],
   const y = (value: number) => top + plotHeight - (value / max) * plotHeight;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((fraction) => fraction * max);
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${font} font-size="12">`,
-    `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="${(left + plotWidth) / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(title)}</text>`,
+    ...chartFrame(width, height, (left + plotWidth) / 2, title),
     ...ticks.map(
       (tick) =>
         `<line x1="${left}" y1="${y(tick)}" x2="${left + plotWidth}" y2="${y(tick)}" stroke="#e5e7eb"/>` +
